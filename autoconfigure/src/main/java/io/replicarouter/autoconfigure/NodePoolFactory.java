@@ -1,0 +1,176 @@
+package io.replicarouter.autoconfigure;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
+import io.replicarouter.jdbc.JdbcUrls;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds the Hikari pools of the primary and of each replica.
+ * <p>
+ * Both start from {@code spring.datasource.hikari.*}, so replicas inherit the primary's
+ * pool settings; a replica then takes the primary's effective credentials and driver
+ * unless it sets its own, and finally its {@code replica-router.replicas[i].hikari.*}
+ * overrides. Pools are created unstarted: no connection is opened until first use, so an
+ * unreachable node does not stop the application from starting.
+ */
+final class NodePoolFactory {
+
+	static final String PRIMARY_NAME = "primary";
+
+	static final String REPLICA_NAME_PREFIX = "replica-";
+
+	private static final String HIKARI_PREFIX = "spring.datasource.hikari";
+
+	private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+	private final Binder binder;
+
+	NodePoolFactory(Binder binder) {
+		this.binder = binder;
+	}
+
+	/**
+	 * Create the primary's pool from Boot's connection details and
+	 * {@code spring.datasource.hikari.*}.
+	 * @param connectionDetails the primary's URL and credentials
+	 * @param dataSourceName {@code spring.datasource.name}, used as the pool name if set
+	 * @return the unstarted pool
+	 */
+	HikariDataSource createPrimary(JdbcConnectionDetails connectionDetails, @Nullable String dataSourceName) {
+		String url = connectionDetails.getJdbcUrl();
+		if (!JdbcUrls.isPostgresql(url)) {
+			throw new InvalidReplicaRouterConfigurationException("spring.datasource.url",
+					"replica-router needs a PostgreSQL primary but the URL is '" + JdbcUrls.mask(url) + "'",
+					"Set it to the primary's URL, for example jdbc:postgresql://primary:5432/app, "
+							+ "or set replica-router.enabled=false.");
+		}
+		HikariDataSource pool = new HikariDataSource();
+		pool.setJdbcUrl(url);
+		pool.setUsername(connectionDetails.getUsername());
+		pool.setPassword(connectionDetails.getPassword());
+		pool.setDriverClassName(connectionDetails.getDriverClassName());
+		this.binder.bind(HIKARI_PREFIX, Bindable.ofInstance(pool));
+		if (pool.getPoolName() == null) {
+			pool.setPoolName(StringUtils.hasText(dataSourceName) ? dataSourceName : PRIMARY_NAME);
+		}
+		return pool;
+	}
+
+	/**
+	 * Validate the replica list as a whole, before any pool is created.
+	 * @param properties the bound properties
+	 * @param primaryUrl the primary's URL
+	 */
+	void validate(ReplicaRouterProperties properties, String primaryUrl) {
+		Set<String> names = new HashSet<>();
+		for (int index = 0; index < properties.getReplicas().size(); index++) {
+			Replica replica = properties.getReplicas().get(index);
+			String property = ReplicaRouterProperties.PREFIX + ".replicas[" + index + "]";
+			String url = replica.getUrl();
+			if (!StringUtils.hasText(url)) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".url", "it is not set",
+						"Set it to the replica's JDBC URL, for example jdbc:postgresql://replica-1:5432/app, "
+								+ "or remove the replica.");
+			}
+			if (!JdbcUrls.isPostgresql(url)) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".url",
+						"'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
+						"Use a URL that starts with jdbc:postgresql://, for example "
+								+ "jdbc:postgresql://replica-1:5432/app.");
+			}
+			if (url.trim().equalsIgnoreCase(primaryUrl.trim())) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".url",
+						"it is the primary's URL (spring.datasource.url), so reads would not be offloaded",
+						"Point it at a streaming replica of the primary.");
+			}
+			String name = replicaName(replica, index);
+			if (!VALID_NAME.matcher(name).matches()) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".name",
+						"'" + name + "' contains characters other than letters, digits, '.', '_' and '-'",
+						"Use a short name such as 'eu-1'.");
+			}
+			if (!names.add(name)) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".name",
+						"another replica is already named '" + name + "'", "Give every replica a unique name.");
+			}
+			if (replica.getWeight() < 1) {
+				throw new InvalidReplicaRouterConfigurationException(property + ".weight",
+						"it is " + replica.getWeight() + " but must be at least 1",
+						"Set a positive weight, or remove the replica to stop sending it reads.");
+			}
+		}
+	}
+
+	/**
+	 * Create a replica's pool.
+	 * @param index the replica's position in {@code replica-router.replicas}
+	 * @param replica its properties
+	 * @param primary the primary's pool, whose credentials and driver it inherits
+	 * @return the unstarted, read-only pool
+	 */
+	HikariDataSource createReplica(int index, Replica replica, HikariDataSource primary) {
+		HikariDataSource pool = new HikariDataSource();
+		this.binder.bind(HIKARI_PREFIX, Bindable.ofInstance(pool));
+		pool.setJdbcUrl(replica.getUrl());
+		pool.setUsername((replica.getUsername() != null) ? replica.getUsername() : primary.getUsername());
+		pool.setPassword((replica.getPassword() != null) ? replica.getPassword() : primary.getPassword());
+		if (primary.getDriverClassName() != null) {
+			pool.setDriverClassName(primary.getDriverClassName());
+		}
+		pool.setPoolName(nodeName(replica, index));
+		applyOverrides(index, replica.getHikari(), pool);
+		pool.setReadOnly(true);
+		return pool;
+	}
+
+	private void applyOverrides(int index, Map<String, String> overrides, HikariDataSource pool) {
+		if (overrides.isEmpty()) {
+			return;
+		}
+		String prefix = ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].hikari";
+		Map<String, String> source = new LinkedHashMap<>();
+		overrides.forEach((key, value) -> source.put(prefix + "." + key, value));
+		try {
+			new Binder(new MapConfigurationPropertySource(source)).bind(prefix, Bindable.ofInstance(pool),
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		}
+		catch (BindException ex) {
+			throw new InvalidReplicaRouterConfigurationException(prefix,
+					"it holds a setting Hikari does not accept (" + rootMessage(ex) + ")",
+					"Use the keys of spring.datasource.hikari.*, for example maximum-pool-size or connection-timeout.");
+		}
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getMessage();
+	}
+
+	static String nodeName(Replica replica, int index) {
+		return REPLICA_NAME_PREFIX + replicaName(replica, index);
+	}
+
+	private static String replicaName(Replica replica, int index) {
+		return StringUtils.hasText(replica.getName()) ? replica.getName().trim() : String.valueOf(index + 1);
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.replicarouter.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.NodeRole;
+import io.replicarouter.routing.PrimaryReadInterceptor;
+import io.replicarouter.routing.PrimaryReadPointcut;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.ReplicaSelector;
+import io.replicarouter.routing.RoundRobinReplicaSelector;
+
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Replaces Boot's {@link DataSource} with a {@link ReplicaRoutingDataSource} over a pool
+ * for the primary ({@code spring.datasource.*}) and one for each replica
+ * ({@code replica-router.replicas[*]}).
+ * <p>
+ * Backs off when no replica is configured, when {@code replica-router.enabled=false}, or
+ * when the application defines its own {@link DataSource}: the application then behaves
+ * exactly like plain Boot.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ DataSource.class, HikariDataSource.class, JdbcConnectionDetails.class })
+@ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
+@Conditional(OnReplicasConfiguredCondition.class)
+@ConditionalOnMissingBean(DataSource.class)
+@EnableConfigurationProperties({ ReplicaRouterProperties.class, DataSourceProperties.class })
+@Import(MigrationsOnPrimaryConfiguration.class)
+public final class ReplicaRouterAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaSelector replicaSelector() {
+		return new RoundRobinReplicaSelector();
+	}
+
+	@Bean
+	ReplicaRoutingDataSource dataSource(ReplicaRouterProperties properties, DataSourceProperties dataSourceProperties,
+			ObjectProvider<JdbcConnectionDetails> connectionDetails, ReplicaSelector replicaSelector,
+			Environment environment) {
+		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
+		JdbcConnectionDetails primaryDetails = connectionDetails
+			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
+		factory.validate(properties, primaryDetails.getJdbcUrl());
+		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
+		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
+				primaryPool.getJdbcUrl(), 1);
+		List<DataSourceNode> replicas = new ArrayList<>();
+		for (int index = 0; index < properties.getReplicas().size(); index++) {
+			Replica replica = properties.getReplicas().get(index);
+			HikariDataSource pool = factory.createReplica(index, replica, primaryPool);
+			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
+					pool.getJdbcUrl(), replica.getWeight()));
+		}
+		return new ReplicaRoutingDataSource(primary, replicas, replicaSelector, properties.getNonTransactionalReads(),
+				primaryPool.isAutoCommit());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "primaryReadAdvisor")
+	static DefaultPointcutAdvisor primaryReadAdvisor() {
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new PrimaryReadPointcut(),
+				new PrimaryReadInterceptor());
+		// Outside the transaction interceptor, so the pin is in place before the transaction
+		// starts; with lazy connections either order would route correctly.
+		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return advisor;
+	}
+
+	/**
+	 * {@link JdbcConnectionDetails} read from {@code spring.datasource.*}, used when no
+	 * other source (such as a Testcontainers service connection) provides them.
+	 */
+	static final class DataSourcePropertiesConnectionDetails implements JdbcConnectionDetails {
+
+		private final DataSourceProperties properties;
+
+		DataSourcePropertiesConnectionDetails(DataSourceProperties properties) {
+			this.properties = properties;
+		}
+
+		@Override
+		public String getJdbcUrl() {
+			if (!StringUtils.hasText(this.properties.getUrl())) {
+				throw new InvalidReplicaRouterConfigurationException("spring.datasource.url", "it is not set",
+						"Set it to the primary's JDBC URL, for example jdbc:postgresql://primary:5432/app; "
+								+ "replica-router sends writes there and reads to replica-router.replicas[*].");
+			}
+			return this.properties.getUrl();
+		}
+
+		@Override
+		public String getUsername() {
+			return this.properties.determineUsername();
+		}
+
+		@Override
+		public String getPassword() {
+			return this.properties.determinePassword();
+		}
+
+		@Override
+		public String getDriverClassName() {
+			String driver = this.properties.getDriverClassName();
+			return StringUtils.hasText(driver) ? driver : JdbcConnectionDetails.super.getDriverClassName();
+		}
+
+	}
+
+}

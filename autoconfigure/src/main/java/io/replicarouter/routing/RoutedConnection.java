@@ -1,0 +1,26 @@
+package io.replicarouter.routing;
+
+import java.sql.Connection;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connection handed out by {@link ReplicaRoutingDataSource}. Reach it with
+ * {@code connection.unwrap(RoutedConnection.class)}; doing so does not bind the
+ * connection to a node.
+ */
+public interface RoutedConnection extends Connection {
+
+	/**
+	 * Return the node this connection is bound to.
+	 * @return the node, or {@code null} while no statement has run yet
+	 */
+	@Nullable DataSourceNode node();
+
+	/**
+	 * Return why the connection was bound to its node.
+	 * @return the reason, or {@code null} while no statement has run yet
+	 */
+	@Nullable RoutingReason reason();
+
+}

@@ -1,0 +1,30 @@
+package io.replicarouter.routing;
+
+/**
+ * Why a connection was bound to the node it was bound to.
+ */
+public enum RoutingReason {
+
+	/**
+	 * A read-write transaction, or work outside a transaction, on the primary.
+	 */
+	READ_WRITE,
+
+	/**
+	 * A read-only transaction on a replica.
+	 */
+	READ_ONLY,
+
+	/**
+	 * Work outside a transaction sent to a replica
+	 * ({@code replica-router.non-transactional-reads=replica}).
+	 */
+	NON_TRANSACTIONAL_READ,
+
+	/**
+	 * A read-only transaction pinned to the primary by {@link io.replicarouter.PrimaryRead}
+	 * or {@link PrimaryReads}.
+	 */
+	PRIMARY_READ
+
+}

@@ -1,0 +1,355 @@
+package io.replicarouter.autoconfigure;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.NonTransactionalReads;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.ReplicaSelector;
+import io.replicarouter.routing.RoundRobinReplicaSelector;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplicaRouterAutoConfigurationTests {
+
+	private static final String PRIMARY_PASSWORD = "primary-Secret-4711";
+
+	private static final String REPLICA_PASSWORD = "replica-Secret-0815";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=jdbc:postgresql://primary.example:5432/app",
+				"spring.datasource.username=app", "spring.datasource.password=" + PRIMARY_PASSWORD);
+
+	@Test
+	void backsOffWhenNoReplicaIsConfigured() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
+			assertThat(context).getBean(DataSource.class).isInstanceOf(HikariDataSource.class);
+		});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner
+			.withPropertyValues("replica-router.enabled=false",
+					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(HikariDataSource.class);
+			});
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDefinesItsOwnDataSource() {
+		this.runner.withUserConfiguration(UserDataSourceConfiguration.class)
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(SimpleDriverDataSource.class);
+			});
+	}
+
+	@Test
+	void routesWhenOneReplicaUrlIsSet() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DataSource.class);
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(context.getBean(DataSource.class)).isSameAs(router);
+				assertThat(router.getPrimary().name()).isEqualTo("primary");
+				assertThat(router.getReplicas()).extracting(DataSourceNode::name).containsExactly("replica-1");
+				assertThat(context).hasSingleBean(RoundRobinReplicaSelector.class);
+				assertThat(context).hasBean("primaryReadAdvisor");
+				assertThat(context).getBean("primaryReadAdvisor").isInstanceOf(DefaultPointcutAdvisor.class);
+			});
+	}
+
+	@Test
+	void primaryPoolIsBuiltFromBootsOwnProperties() {
+		this.runner
+			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
+					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				HikariDataSource primary = pool(context.getBean(ReplicaRoutingDataSource.class).getPrimary());
+				assertThat(primary.getJdbcUrl()).isEqualTo("jdbc:postgresql://primary.example:5432/app");
+				assertThat(primary.getUsername()).isEqualTo("app");
+				assertThat(primary.getPassword()).isEqualTo(PRIMARY_PASSWORD);
+				assertThat(primary.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(primary.getPoolName()).isEqualTo("primary");
+				assertThat(primary.isReadOnly()).isFalse();
+			});
+	}
+
+	@Test
+	void primaryPoolKeepsAnExplicitPoolName() {
+		this.runner
+			.withPropertyValues("spring.datasource.hikari.pool-name=main",
+					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimary().name()).isEqualTo("main");
+				assertThat(pool(router.getReplicas().get(0)).getPoolName()).isEqualTo("replica-1");
+			});
+	}
+
+	@Test
+	void replicasInheritCredentialsAndPoolSettingsFromThePrimary() {
+		this.runner
+			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
+					"spring.datasource.hikari.connection-timeout=1500",
+					"spring.datasource.hikari.data-source-properties.sslmode=require",
+					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				HikariDataSource replica = pool(context.getBean(ReplicaRoutingDataSource.class).getReplicas().get(0));
+				assertThat(replica.getJdbcUrl()).isEqualTo("jdbc:postgresql://replica.example:5432/app");
+				assertThat(replica.getUsername()).isEqualTo("app");
+				assertThat(replica.getPassword()).isEqualTo(PRIMARY_PASSWORD);
+				assertThat(replica.getDriverClassName()).isEqualTo("org.postgresql.Driver");
+				assertThat(replica.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(replica.getConnectionTimeout()).isEqualTo(1500);
+				assertThat(replica.getDataSourceProperties()).containsEntry("sslmode", "require");
+				assertThat(replica.isReadOnly()).isTrue();
+			});
+	}
+
+	@Test
+	void replicaSettingsOverrideInheritedOnes() {
+		this.runner
+			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
+					"spring.datasource.hikari.minimum-idle=2",
+					"replica-router.replicas[0].name=eu",
+					"replica-router.replicas[0].url=jdbc:postgresql://replica-eu.example:5432/app",
+					"replica-router.replicas[0].username=reader",
+					"replica-router.replicas[0].password=" + REPLICA_PASSWORD,
+					"replica-router.replicas[0].weight=3",
+					"replica-router.replicas[0].hikari.maximum-pool-size=20",
+					"replica-router.replicas[0].hikari.data-source-properties.application-name=reports",
+					"replica-router.replicas[1].url=jdbc:postgresql://replica-us.example:5432/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				DataSourceNode eu = router.getReplicas().get(0);
+				assertThat(eu.name()).isEqualTo("replica-eu");
+				assertThat(eu.weight()).isEqualTo(3);
+				HikariDataSource euPool = pool(eu);
+				assertThat(euPool.getPoolName()).isEqualTo("replica-eu");
+				assertThat(euPool.getUsername()).isEqualTo("reader");
+				assertThat(euPool.getPassword()).isEqualTo(REPLICA_PASSWORD);
+				assertThat(euPool.getMaximumPoolSize()).isEqualTo(20);
+				assertThat(euPool.getMinimumIdle()).isEqualTo(2);
+				assertThat(euPool.getDataSourceProperties()).containsEntry("application-name", "reports");
+				HikariDataSource usPool = pool(router.getReplicas().get(1));
+				assertThat(usPool.getPoolName()).isEqualTo("replica-2");
+				assertThat(usPool.getUsername()).isEqualTo("app");
+				assertThat(usPool.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(router.getPrimary().dataSource()).isNotSameAs(euPool);
+			});
+	}
+
+	@Test
+	void nonTransactionalReadsDefaultToThePrimaryAndCanBeSentToReplicas() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> assertThat(context.getBean(ReplicaRouterProperties.class).getNonTransactionalReads())
+				.isEqualTo(NonTransactionalReads.PRIMARY));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app",
+					"replica-router.non-transactional-reads=replica")
+			.run((context) -> assertThat(context.getBean(ReplicaRouterProperties.class).getNonTransactionalReads())
+				.isEqualTo(NonTransactionalReads.REPLICA));
+	}
+
+	@Test
+	void unwrapReachesThePrimaryPoolSoBootsPoolMetricsSeeIt() throws Exception {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.unwrap(HikariDataSource.class)).isSameAs(router.getPrimary().dataSource());
+				assertThat(router.unwrap(ReplicaRoutingDataSource.class)).isSameAs(router);
+			});
+	}
+
+	@Test
+	void userDefinedReplicaSelectorIsUsed() {
+		this.runner.withUserConfiguration(UserSelectorConfiguration.class)
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ReplicaSelector.class);
+				assertThat(context).doesNotHaveBean(RoundRobinReplicaSelector.class);
+			});
+	}
+
+	@Test
+	void flywayMigratesThroughThePrimaryPool() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				var configuration = Flyway.configure().dataSource(router);
+				context.getBean(FlywayConfigurationCustomizer.class).customize(configuration);
+				assertThat(configuration.getDataSource()).isSameAs(router.getPrimary().dataSource());
+			});
+	}
+
+	@Test
+	void flywayCustomizerIsAbsentWithoutFlyway() {
+		this.runner.withClassLoader(new FilteredClassLoader(Flyway.class))
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.run((context) -> assertThat(context).doesNotHaveBean("replicaRouterFlywayConfigurationCustomizer"));
+	}
+
+	@Test
+	void missingReplicaUrlFailsNamingTheProperty() {
+		this.runner.withPropertyValues("replica-router.replicas[0].name=eu")
+			.run(failsWith("replica-router.replicas[0].url", "it is not set"));
+	}
+
+	@Test
+	void nonPostgresqlReplicaUrlFailsNamingTheProperty() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:mysql://replica.example:3306/app")
+			.run(failsWith("replica-router.replicas[0].url", "is not a PostgreSQL JDBC URL"));
+	}
+
+	@Test
+	void replicaUrlThatIsThePrimaryFailsNamingTheProperty() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://primary.example:5432/app")
+			.run(failsWith("replica-router.replicas[0].url", "it is the primary's URL"));
+	}
+
+	@Test
+	void duplicateReplicaNamesFailNamingTheProperty() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].name=a",
+					"replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+					"replica-router.replicas[1].name=a",
+					"replica-router.replicas[1].url=jdbc:postgresql://r2.example:5432/app")
+			.run(failsWith("replica-router.replicas[1].name", "already named 'a'"));
+	}
+
+	@Test
+	void nonPositiveWeightFailsNamingTheProperty() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+					"replica-router.replicas[0].weight=0")
+			.run(failsWith("replica-router.replicas[0].weight", "must be at least 1"));
+	}
+
+	@Test
+	void unknownHikariOverrideFailsNamingTheProperty() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+					"replica-router.replicas[0].hikari.maximum-pool-sise=3")
+			.run(failsWith("replica-router.replicas[0].hikari", "maximum-pool-sise"));
+	}
+
+	@Test
+	void missingPrimaryUrlFailsNamingTheProperty() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app")
+			.run(failsWith("spring.datasource.url", "it is not set"));
+	}
+
+	@Test
+	void nonPostgresqlPrimaryFailsNamingTheProperty() {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:test",
+					"replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app")
+			.run(failsWith("spring.datasource.url", "needs a PostgreSQL primary"));
+	}
+
+	@Test
+	void failureMessagesAndToStringNeverShowPasswords() {
+		String urlWithPassword = "jdbc:postgresql://primary.example:5432/app?user=app&password=" + PRIMARY_PASSWORD;
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + urlWithPassword,
+					"replica-router.replicas[0].url=jdbc:mysql://r1.example/app?password=" + REPLICA_PASSWORD)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(allMessages(context.getStartupFailure())).doesNotContain(PRIMARY_PASSWORD)
+					.doesNotContain(REPLICA_PASSWORD);
+			});
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + urlWithPassword,
+					"replica-router.replicas[0].password=" + REPLICA_PASSWORD,
+					"replica-router.replicas[0].url=jdbc:postgresql://r1.example/app?password=" + REPLICA_PASSWORD)
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.toString()).contains("password=******")
+					.doesNotContain(PRIMARY_PASSWORD)
+					.doesNotContain(REPLICA_PASSWORD);
+				assertThat(context.getBean(ReplicaRouterProperties.class).getReplicas().get(0).toString())
+					.doesNotContain(REPLICA_PASSWORD);
+			});
+	}
+
+	@Test
+	void failureAnalyzerNamesThePropertyAndTheFix() {
+		this.runner.withPropertyValues("replica-router.replicas[0].name=eu").run((context) -> {
+			FailureAnalysis analysis = new InvalidReplicaRouterConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("replica-router.replicas[0].url");
+			assertThat(analysis.getAction()).contains("jdbc:postgresql://");
+		});
+	}
+
+	private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String problem) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidReplicaRouterConfigurationException.class)
+				.hasMessageContaining("'" + property + "'")
+				.hasMessageContaining(problem);
+		};
+	}
+
+	private static String allMessages(Throwable failure) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
+			messages.append(ex).append('\n');
+		}
+		return messages.toString();
+	}
+
+	private static HikariDataSource pool(DataSourceNode node) {
+		return (HikariDataSource) node.dataSource();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDataSourceConfiguration {
+
+		@Bean
+		DataSource userDataSource() {
+			return new SimpleDriverDataSource();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSelectorConfiguration {
+
+		@Bean
+		ReplicaSelector firstReplicaSelector() {
+			return (candidates) -> candidates.get(0);
+		}
+
+	}
+
+}

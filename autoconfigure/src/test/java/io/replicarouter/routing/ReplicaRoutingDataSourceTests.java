@@ -1,0 +1,227 @@
+package io.replicarouter.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/**
+ * Unit tests of the routing decision and the lazy handle, against stub pools. Behaviour
+ * against real PostgreSQL is covered by the integration tests.
+ */
+class ReplicaRoutingDataSourceTests {
+
+	private final DataSource primaryPool = mock(DataSource.class);
+
+	private final DataSource replicaPool1 = mock(DataSource.class);
+
+	private final DataSource replicaPool2 = mock(DataSource.class);
+
+	private final Connection primaryConnection = mock(Connection.class);
+
+	private final Connection replicaConnection1 = mock(Connection.class);
+
+	private final Connection replicaConnection2 = mock(Connection.class);
+
+	private DataSourceNode primary;
+
+	private DataSourceNode replica1;
+
+	private DataSourceNode replica2;
+
+	@BeforeEach
+	void setUp() throws SQLException {
+		given(this.primaryPool.getConnection()).willReturn(this.primaryConnection);
+		given(this.replicaPool1.getConnection()).willReturn(this.replicaConnection1);
+		given(this.replicaPool2.getConnection()).willReturn(this.replicaConnection2);
+		given(this.primaryConnection.getAutoCommit()).willReturn(true);
+		given(this.replicaConnection1.getAutoCommit()).willReturn(true);
+		given(this.replicaConnection2.getAutoCommit()).willReturn(true);
+		this.primary = new DataSourceNode("primary", NodeRole.PRIMARY, this.primaryPool, "jdbc:postgresql://p/db", 1);
+		this.replica1 = new DataSourceNode("replica-1", NodeRole.REPLICA, this.replicaPool1, "jdbc:postgresql://r1/db",
+				1);
+		this.replica2 = new DataSourceNode("replica-2", NodeRole.REPLICA, this.replicaPool2, "jdbc:postgresql://r2/db",
+				1);
+	}
+
+	@AfterEach
+	void clearSynchronization() {
+		TransactionSynchronizationManager.setActualTransactionActive(false);
+	}
+
+	@Test
+	void getConnectionTakesNothingFromThePools() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		connection.commit();
+		connection.rollback();
+		connection.close();
+		assertThat(connection.isClosed()).isTrue();
+		verifyNoInteractions(this.primaryPool, this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void readOnlyConnectionIsBoundToAReplicaOnFirstStatementWithItsSettingsApplied() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		connection.prepareStatement("select 1");
+		var order = inOrder(this.replicaConnection1);
+		order.verify(this.replicaConnection1).setReadOnly(true);
+		order.verify(this.replicaConnection1).setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		order.verify(this.replicaConnection1).setAutoCommit(false);
+		order.verify(this.replicaConnection1).prepareStatement("select 1");
+		RoutedConnection routed = connection.unwrap(RoutedConnection.class);
+		assertThat(routed.node()).isSameAs(this.replica1);
+		assertThat(routed.reason()).isEqualTo(RoutingReason.READ_ONLY);
+		verifyNoInteractions(this.primaryPool);
+		connection.commit();
+		connection.close();
+		verify(this.replicaConnection1).commit();
+		verify(this.replicaConnection1).close();
+	}
+
+	@Test
+	void readWriteConnectionIsBoundToThePrimary() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.READ_WRITE);
+		verify(this.primaryConnection, never()).setReadOnly(true);
+		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void readOnlyConnectionsAreSpreadOverReplicasInTurn() throws SQLException {
+		ReplicaRoutingDataSource router = router(NonTransactionalReads.PRIMARY);
+		for (int i = 0; i < 4; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.createStatement();
+			connection.close();
+		}
+		verify(this.replicaPool1, org.mockito.Mockito.times(2)).getConnection();
+		verify(this.replicaPool2, org.mockito.Mockito.times(2)).getConnection();
+		verifyNoInteractions(this.primaryPool);
+	}
+
+	@Test
+	void primaryReadPinSendsReadOnlyWorkToThePrimaryAndKeepsItReadOnly() throws SQLException {
+		ReplicaRoutingDataSource router = router(NonTransactionalReads.PRIMARY);
+		Connection connection = PrimaryReads.call(() -> {
+			try {
+				Connection pinned = router.getConnection();
+				pinned.setReadOnly(true);
+				pinned.createStatement();
+				return pinned;
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.PRIMARY_READ);
+		verify(this.primaryConnection).setReadOnly(true);
+		assertThat(PrimaryReads.isActive()).isFalse();
+	}
+
+	@Test
+	void pinIsDecidedWhenTheFirstStatementRunsNotWhenTheHandleIsTaken() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		PrimaryReads.run(() -> {
+			try {
+				connection.createStatement();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+	}
+
+	@Test
+	void nonTransactionalWorkGoesToThePrimaryByDefault() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+	}
+
+	@Test
+	void nonTransactionalWorkGoesToAReplicaWhenConfigured() throws SQLException {
+		Connection connection = router(NonTransactionalReads.REPLICA).getConnection();
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
+		assertThat(connection.unwrap(RoutedConnection.class).reason())
+			.isEqualTo(RoutingReason.NON_TRANSACTIONAL_READ);
+	}
+
+	@Test
+	void autoCommitWorkInsideAnActualTransactionStaysOnThePrimaryEvenInReplicaMode() throws SQLException {
+		TransactionSynchronizationManager.setActualTransactionActive(true);
+		Connection connection = router(NonTransactionalReads.REPLICA).getConnection();
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+	}
+
+	@Test
+	void unwrappingToTheRoutedHandleDoesNotBind() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		RoutedConnection routed = connection.unwrap(RoutedConnection.class);
+		assertThat(routed.node()).isNull();
+		assertThat(routed.toString()).contains("not bound yet");
+		verifyNoInteractions(this.primaryPool, this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void closedHandleRefusesWork() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.close();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::createStatement)
+			.withMessageContaining("closed");
+		verifyNoInteractions(this.primaryPool);
+	}
+
+	@Test
+	void physicalConnectionIsClosedWhenApplyingSettingsFails() throws SQLException {
+		org.mockito.BDDMockito.willThrow(new SQLException("boom"))
+			.given(this.replicaConnection1)
+			.setReadOnly(true);
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::createStatement);
+		verify(this.replicaConnection1).close();
+	}
+
+	@Test
+	void getConnectionWithCredentialsIsRefused() {
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> router(NonTransactionalReads.PRIMARY).getConnection("u", "p"));
+	}
+
+	private ReplicaRoutingDataSource router(NonTransactionalReads nonTransactionalReads) {
+		return new ReplicaRoutingDataSource(this.primary, List.of(this.replica1, this.replica2),
+				new RoundRobinReplicaSelector(), nonTransactionalReads, true);
+	}
+
+}
