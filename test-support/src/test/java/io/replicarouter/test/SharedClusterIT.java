@@ -1,0 +1,32 @@
+package io.replicarouter.test;
+
+import java.sql.SQLException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.replicarouter.test.PostgresReplicationClusterIT.execute;
+import static io.replicarouter.test.PostgresReplicationClusterIT.names;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The JVM-wide shared cluster: one per replica count, started once, not closed by the extension.
+ */
+class SharedClusterIT {
+
+	@RegisterExtension
+	static PostgresReplicationClusterExtension extension = PostgresReplicationClusterExtension.shared(1);
+
+	@Test
+	void sharedClusterIsOnePerReplicaCountAndRunning(PostgresReplicationCluster injected) throws SQLException {
+		PostgresReplicationCluster shared = PostgresReplicationCluster.shared(1);
+		assertThat(injected).isSameAs(shared).isSameAs(extension.cluster());
+		assertThat(shared.isStarted()).isTrue();
+		assertThat(shared.replicas()).hasSize(1);
+		execute(shared.primary(), "create table shared_check (id int primary key, name text)",
+				"insert into shared_check values (1, 'shared')");
+		shared.awaitReplication();
+		assertThat(names(shared.replica(0), "shared_check")).containsExactly("shared");
+	}
+
+}
