@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.PrimaryRead;
 import io.replicarouter.it.RoutingTestCluster;
 import io.replicarouter.it.Server;
@@ -62,6 +63,9 @@ class JdbcRoutingIT {
 
 	@Autowired
 	private NoteRepository notes;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void readOnlyTransactionRunsOnAReplica() {
@@ -167,6 +171,18 @@ class JdbcRoutingIT {
 				result.next();
 				assertThat(result.getInt(1)).isEqualTo(1);
 			}
+		}
+	}
+
+	@Test
+	void everyPoolHasHikarisMetersTaggedWithItsReadableName() {
+		this.queries.readOnly();
+		this.queries.readOnly();
+		this.queries.readWrite();
+		for (String pool : new String[] { "primary", "replica-1", "replica-2" }) {
+			assertThat(this.meters.find("hikaricp.connections.max").tag("pool", pool).gauge()).as(pool).isNotNull();
+			assertThat(this.meters.find("hikaricp.connections.usage").tag("pool", pool).timer().count()).as(pool)
+				.isPositive();
 		}
 	}
 

@@ -1,0 +1,31 @@
+package io.replicarouter.autoconfigure.metrics;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer metrics for replica-router: Hikari's {@code hikaricp.*} meters for every
+ * replica pool.
+ */
+@AutoConfiguration(after = { ReplicaRouterAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class },
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass({ MeterRegistry.class, HikariDataSource.class })
+@ConditionalOnBean({ ReplicaRoutingDataSource.class, MeterRegistry.class })
+public final class ReplicaRouterMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "replicaPoolsMeterBinder")
+	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(ReplicaRoutingDataSource router) {
+		return new ReplicaPoolsMeterBinder(router);
+	}
+
+}
