@@ -1,5 +1,6 @@
 package io.replicarouter.autoconfigure;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -122,10 +123,13 @@ final class NodePoolFactory {
 	 * @param index the replica's position in {@code replica-router.replicas}
 	 * @param replica its properties
 	 * @param primary the primary's pool, whose credentials and driver it inherits
+	 * @param timeouts defaults for the timeouts that no setting of the user's overrides
 	 * @return the unstarted, read-only pool
 	 */
-	HikariDataSource createReplica(int index, Replica replica, HikariDataSource primary) {
+	HikariDataSource createReplica(int index, Replica replica, HikariDataSource primary,
+			ReplicaRouterProperties.Timeouts timeouts) {
 		HikariDataSource pool = new HikariDataSource();
+		applyTimeoutDefaults(pool, timeouts);
 		this.binder.bind(HIKARI_PREFIX, Bindable.ofInstance(pool));
 		pool.setJdbcUrl(replica.getUrl());
 		pool.setUsername((replica.getUsername() != null) ? replica.getUsername() : primary.getUsername());
@@ -137,6 +141,25 @@ final class NodePoolFactory {
 		applyOverrides(index, replica.getHikari(), pool);
 		pool.setReadOnly(true);
 		return pool;
+	}
+
+	/**
+	 * Set replica-router's timeouts before the user's settings are bound, so that any
+	 * timeout the user sets wins (a timeout in the URL wins over both).
+	 */
+	private static void applyTimeoutDefaults(HikariDataSource pool, ReplicaRouterProperties.Timeouts timeouts) {
+		long borrow = timeouts.getBorrow().toMillis();
+		pool.setConnectionTimeout(borrow);
+		pool.setValidationTimeout(Math.min(pool.getValidationTimeout(), borrow));
+		String connect = seconds(timeouts.getConnect());
+		pool.addDataSourceProperty("connectTimeout", connect);
+		pool.addDataSourceProperty("loginTimeout", connect);
+		pool.addDataSourceProperty("socketTimeout", seconds(timeouts.getSocket()));
+	}
+
+	private static String seconds(Duration duration) {
+		// PostgreSQL's driver takes whole seconds.
+		return String.valueOf(Math.max(1, (duration.toMillis() + 999) / 1000));
 	}
 
 	private void applyOverrides(int index, Map<String, String> overrides, HikariDataSource pool) {

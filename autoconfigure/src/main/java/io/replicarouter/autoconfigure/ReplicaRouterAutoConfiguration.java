@@ -7,13 +7,21 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
+import io.replicarouter.replica.HealthThresholds;
+import io.replicarouter.replica.ReplicaHealthMonitor;
+import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
 import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.PrimaryReadInterceptor;
 import io.replicarouter.routing.PrimaryReadPointcut;
+import io.replicarouter.routing.ReadOnlyTransactionPointcut;
+import io.replicarouter.routing.ReadOnlyTransactionRetryInterceptor;
+import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
-import io.replicarouter.routing.RoundRobinReplicaSelector;
+import io.replicarouter.routing.RoutingTopology;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +41,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Replaces Boot's {@link DataSource} with a {@link ReplicaRoutingDataSource} over a pool
@@ -49,20 +59,17 @@ import org.springframework.util.StringUtils;
 @ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
 @Conditional(OnReplicasConfiguredCondition.class)
 @ConditionalOnMissingBean(DataSource.class)
-@EnableConfigurationProperties({ ReplicaRouterProperties.class, DataSourceProperties.class })
+@EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
+		DataSourceProperties.class })
 @Import(MigrationsOnPrimaryConfiguration.class)
 public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicaSelector replicaSelector() {
-		return new RoundRobinReplicaSelector();
-	}
-
-	@Bean
-	ReplicaRoutingDataSource dataSource(ReplicaRouterProperties properties, DataSourceProperties dataSourceProperties,
-			ObjectProvider<JdbcConnectionDetails> connectionDetails, ReplicaSelector replicaSelector,
+	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
+			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			Environment environment) {
+		SettingsValidator.validate(properties, healthProperties);
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
 		JdbcConnectionDetails primaryDetails = connectionDetails
 			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
@@ -73,12 +80,37 @@ public final class ReplicaRouterAutoConfiguration {
 		List<DataSourceNode> replicas = new ArrayList<>();
 		for (int index = 0; index < properties.getReplicas().size(); index++) {
 			Replica replica = properties.getReplicas().get(index);
-			HikariDataSource pool = factory.createReplica(index, replica, primaryPool);
+			HikariDataSource pool = factory.createReplica(index, replica, primaryPool, properties.getTimeouts());
 			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
 					pool.getJdbcUrl(), replica.getWeight()));
 		}
-		return new ReplicaRoutingDataSource(primary, replicas, replicaSelector, properties.getNonTransactionalReads(),
-				primaryPool.isAutoCommit());
+		return new DatabaseNodes(primary, replicas);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaHealthMonitor replicaHealthMonitor(DatabaseNodes nodes, ReplicaRouterProperties properties,
+			ReplicaHealthProperties healthProperties) {
+		DataSize maxLagBytes = properties.getMaxLagBytes();
+		HealthThresholds thresholds = new HealthThresholds(properties.getMaxLag(),
+				(maxLagBytes != null) ? maxLagBytes.toBytes() : 0);
+		return new ReplicaHealthMonitor(nodes, new MonitorSettings(healthProperties.getProbeInterval(),
+				healthProperties.getProbeTimeout(), healthProperties.getMaxBackoff(), thresholds));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaSelector replicaSelector(ReplicaRouterProperties properties) {
+		return properties.getBalancing().createSelector();
+	}
+
+	@Bean
+	ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
+			ReplicaRouterProperties properties) {
+		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
+				|| primary.isAutoCommit();
+		return new ReplicaRoutingDataSource(nodes, topology, selector, properties.getFallback(),
+				properties.getNonTransactionalReads(), autoCommit);
 	}
 
 	@Bean
@@ -91,6 +123,56 @@ public final class ReplicaRouterAutoConfiguration {
 		// starts; with lazy connections either order would route correctly.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return advisor;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "readOnlyTransactionRetryAdvisor")
+	static DefaultPointcutAdvisor readOnlyTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
+			Environment environment) {
+		int maxAttempts = Binder.get(environment)
+			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
+			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
+		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadOnlyTransactionPointcut(attributes),
+				new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts));
+		// Outside the transaction interceptor: each attempt must be a new transaction.
+		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
+		return advisor;
+	}
+
+	/**
+	 * Resolves the topology on first use: advisors are created before ordinary beans, and
+	 * must not pull the pools and the monitor in that early.
+	 */
+	private static final class LazyTopology implements RoutingTopology {
+
+		private final ObjectProvider<RoutingTopology> provider;
+
+		private LazyTopology(ObjectProvider<RoutingTopology> provider) {
+			this.provider = provider;
+		}
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return this.provider.getObject().eligibleReplicas();
+		}
+
+		@Override
+		public @Nullable String primaryUnavailableReason() {
+			return this.provider.getObject().primaryUnavailableReason();
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return this.provider.getObject().describeIneligibleReplicas();
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+			this.provider.getObject().reportFailure(node, failure);
+		}
+
 	}
 
 	/**

@@ -1,14 +1,20 @@
 package io.replicarouter.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.replicarouter.replica.BalancingStrategy;
+import io.replicarouter.routing.Fallback;
 import io.replicarouter.routing.NonTransactionalReads;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
  * Configuration of the replicas and of how work is routed to them. The primary is
@@ -41,6 +47,42 @@ public class ReplicaRouterProperties {
 	 */
 	private NonTransactionalReads nonTransactionalReads = NonTransactionalReads.PRIMARY;
 
+	/**
+	 * What a read-only transaction does when no replica is eligible: run on the 'primary'
+	 * (still read-only), or 'fail' with an exception that says why each replica is out of
+	 * rotation.
+	 */
+	private Fallback fallback = Fallback.PRIMARY;
+
+	/**
+	 * How read-only transactions are spread over the eligible replicas.
+	 */
+	private BalancingStrategy balancing = BalancingStrategy.ROUND_ROBIN;
+
+	/**
+	 * Longest replication lag, in time, a replica in rotation may have. A replica over it
+	 * leaves rotation and comes back once its lag is at most half of it.
+	 */
+	private Duration maxLag = Duration.ofSeconds(5);
+
+	/**
+	 * Most WAL a replica in rotation may still have to replay. A replica over it leaves
+	 * rotation and comes back once at most half of it is left. Not set: no limit in bytes.
+	 */
+	@DataSizeUnit(DataUnit.BYTES)
+	private @Nullable DataSize maxLagBytes;
+
+	/**
+	 * Timeouts of the replica pools, applied unless 'spring.datasource.hikari.*', the
+	 * replica's own 'hikari.*' or its URL set them.
+	 */
+	private final Timeouts timeouts = new Timeouts();
+
+	/**
+	 * Re-running of read-only transactions whose replica went away.
+	 */
+	private final Retry retry = new Retry();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -63,6 +105,119 @@ public class ReplicaRouterProperties {
 
 	public void setNonTransactionalReads(NonTransactionalReads nonTransactionalReads) {
 		this.nonTransactionalReads = nonTransactionalReads;
+	}
+
+	public Fallback getFallback() {
+		return this.fallback;
+	}
+
+	public void setFallback(Fallback fallback) {
+		this.fallback = fallback;
+	}
+
+	public BalancingStrategy getBalancing() {
+		return this.balancing;
+	}
+
+	public void setBalancing(BalancingStrategy balancing) {
+		this.balancing = balancing;
+	}
+
+	public Duration getMaxLag() {
+		return this.maxLag;
+	}
+
+	public void setMaxLag(Duration maxLag) {
+		this.maxLag = maxLag;
+	}
+
+	public @Nullable DataSize getMaxLagBytes() {
+		return this.maxLagBytes;
+	}
+
+	public void setMaxLagBytes(@Nullable DataSize maxLagBytes) {
+		this.maxLagBytes = maxLagBytes;
+	}
+
+	public Timeouts getTimeouts() {
+		return this.timeouts;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * Timeouts of the replica pools. They keep a stalled replica (a network black hole, a
+	 * stopped server) from holding a request for long: the transaction fails over or
+	 * fails instead of waiting.
+	 */
+	public static class Timeouts {
+
+		/**
+		 * How long opening a connection to a replica may take (the driver's connect and
+		 * login timeouts).
+		 */
+		private Duration connect = Duration.ofSeconds(2);
+
+		/**
+		 * How long a replica may take to answer on an open connection (the driver's socket
+		 * timeout). Raise it for replicas that run long reports.
+		 */
+		private Duration socket = Duration.ofSeconds(5);
+
+		/**
+		 * How long borrowing a connection from a replica pool may wait (Hikari's
+		 * connection-timeout) before the next replica, then the fallback, is tried.
+		 */
+		private Duration borrow = Duration.ofSeconds(2);
+
+		public Duration getConnect() {
+			return this.connect;
+		}
+
+		public void setConnect(Duration connect) {
+			this.connect = connect;
+		}
+
+		public Duration getSocket() {
+			return this.socket;
+		}
+
+		public void setSocket(Duration socket) {
+			this.socket = socket;
+		}
+
+		public Duration getBorrow() {
+			return this.borrow;
+		}
+
+		public void setBorrow(Duration borrow) {
+			this.borrow = borrow;
+		}
+
+	}
+
+	/**
+	 * Re-running of {@code @Transactional(readOnly = true)} methods whose replica went away.
+	 */
+	public static class Retry {
+
+		/**
+		 * How many times a read-only transactional method runs at most when its replica
+		 * fails under it (connection lost, server shut down, hot-standby conflict); 1 turns
+		 * re-running off.
+		 */
+		private int maxAttempts = 3;
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
 	}
 
 	/**

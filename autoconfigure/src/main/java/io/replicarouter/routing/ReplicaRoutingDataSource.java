@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -14,35 +15,39 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.util.Assert;
 
 /**
- * A {@link DataSource} that sends read-only transactions to a replica and everything
- * else to the primary.
+ * A {@link DataSource} that sends read-only transactions to a healthy replica and
+ * everything else to the primary.
  * <p>
  * {@link #getConnection()} returns a lazy handle: the physical connection is taken when
  * the first statement is created. Spring's transaction managers take the connection
  * before they mark it read-only, so deciding any earlier would miss the flag. The decision,
- * made once per connection:
+ * made once per connection from cached state only (no extra round trip):
  * <ol>
  * <li>a pin from {@link io.replicarouter.PrimaryRead} or {@link PrimaryReads}: the
  * primary;</li>
- * <li>a read-only connection: a replica chosen by the {@link ReplicaSelector};</li>
- * <li>outside any transaction, with {@link NonTransactionalReads#REPLICA}: a replica;</li>
- * <li>otherwise: the primary.</li>
+ * <li>a read-only connection, or one outside any transaction with
+ * {@link NonTransactionalReads#REPLICA}: an eligible replica chosen by the
+ * {@link ReplicaSelector}. If its pool cannot give a connection, the node is reported to
+ * the {@link RoutingTopology} and another eligible replica is tried, then the
+ * {@link Fallback};</li>
+ * <li>otherwise: the primary, unless the topology says it cannot take writes.</li>
  * </ol>
  * {@link #unwrap(Class)} reaches the primary's pool, so tools that look for the pool (for
  * example Boot's pool metrics) see the primary.
  */
-public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
+public class ReplicaRoutingDataSource implements DataSource {
 
 	private static final Log logger = LogFactory.getLog(ReplicaRoutingDataSource.class);
 
-	private final DataSourceNode primary;
+	private final DatabaseNodes nodes;
 
-	private final List<DataSourceNode> replicas;
+	private final RoutingTopology topology;
 
 	private final ReplicaSelector selector;
+
+	private final Fallback fallback;
 
 	private final NonTransactionalReads nonTransactionalReads;
 
@@ -50,23 +55,29 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 
 	/**
 	 * Create a routing data source.
-	 * @param primary the primary
-	 * @param replicas the replicas, at least one
-	 * @param selector chooses among replicas
+	 * @param nodes the primary and the replicas
+	 * @param topology which replicas are eligible, and where failures are reported
+	 * @param selector chooses among eligible replicas
+	 * @param fallback what a read does when no replica is eligible
 	 * @param nonTransactionalReads where connections taken outside a transaction go
 	 * @param defaultAutoCommit the auto-commit mode the pools hand connections out with
 	 */
-	public ReplicaRoutingDataSource(DataSourceNode primary, List<DataSourceNode> replicas, ReplicaSelector selector,
-			NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit) {
-		Assert.isTrue(primary.role() == NodeRole.PRIMARY, "'primary' must have the PRIMARY role");
-		Assert.notEmpty(replicas, "'replicas' must not be empty");
-		Assert.isTrue(replicas.stream().allMatch((replica) -> replica.role() == NodeRole.REPLICA),
-				"'replicas' must all have the REPLICA role");
-		this.primary = primary;
-		this.replicas = List.copyOf(replicas);
+	public ReplicaRoutingDataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
+			Fallback fallback, NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit) {
+		this.nodes = nodes;
+		this.topology = topology;
 		this.selector = selector;
+		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
+	}
+
+	/**
+	 * Return the nodes this data source routes to.
+	 * @return the nodes
+	 */
+	public DatabaseNodes getNodes() {
+		return this.nodes;
 	}
 
 	/**
@@ -74,7 +85,7 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 	 * @return the primary node
 	 */
 	public DataSourceNode getPrimary() {
-		return this.primary;
+		return this.nodes.primary();
 	}
 
 	/**
@@ -82,7 +93,7 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 	 * @return the replica nodes
 	 */
 	public List<DataSourceNode> getReplicas() {
-		return this.replicas;
+		return this.nodes.replicas();
 	}
 
 	@Override
@@ -102,21 +113,69 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 	 * @param autoCommit whether the handle is in auto-commit mode
 	 * @param handle receives the node and the reason
 	 * @return the physical connection
-	 * @throws SQLException if the chosen pool fails
+	 * @throws SQLException if no node can give a connection
 	 */
 	Connection acquire(boolean readOnly, boolean autoCommit, RoutingConnection handle) throws SQLException {
 		RoutingReason reason = reason(readOnly, autoCommit);
-		DataSourceNode node = (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ)
-				? this.selector.select(this.replicas) : this.primary;
-		handle.bound(node, reason);
+		if (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ) {
+			Connection connection = acquireFromReplica(reason, handle);
+			if (connection != null) {
+				return connection;
+			}
+			reason = RoutingReason.FALLBACK;
+		}
+		else if (reason == RoutingReason.READ_WRITE) {
+			String unavailable = this.topology.primaryUnavailableReason();
+			if (unavailable != null) {
+				throw new PrimaryUnavailableException(unavailable);
+			}
+		}
+		return bind(this.nodes.primary(), reason, handle);
+	}
+
+	private @Nullable Connection acquireFromReplica(RoutingReason reason, RoutingConnection handle)
+			throws SQLException {
+		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
+		while (!candidates.isEmpty()) {
+			ReplicaCandidate candidate = this.selector.select(candidates);
+			try {
+				return bind(candidate.node(), reason, handle);
+			}
+			catch (SQLException ex) {
+				// Nothing ran on this connection yet, so another node can serve it safely.
+				this.topology.reportFailure(candidate.node(), ex);
+				logger.warn("Could not get a connection from " + candidate.node().name() + " ("
+						+ ex.getMessage() + "); trying another node");
+				candidates = without(candidates, candidate);
+			}
+		}
+		if (this.fallback == Fallback.FAIL) {
+			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
+		}
+		return null;
+	}
+
+	private Connection bind(DataSourceNode node, RoutingReason reason, RoutingConnection handle)
+			throws SQLException {
 		if (logger.isTraceEnabled()) {
 			logger.trace("Routing connection to " + node.name() + " (" + reason + ")");
 		}
-		return node.dataSource().getConnection();
+		Connection connection = node.dataSource().getConnection();
+		handle.bound(node, reason);
+		RoutingTrace.record(node);
+		return connection;
+	}
+
+	private static List<ReplicaCandidate> without(List<ReplicaCandidate> candidates, ReplicaCandidate failed) {
+		List<ReplicaCandidate> remaining = new ArrayList<>(candidates);
+		remaining.remove(failed);
+		return remaining;
 	}
 
 	private RoutingReason reason(boolean readOnly, boolean autoCommit) {
-		if (readOnly) {
+		// The connection flag is what transaction managers set; the synchronization flag also
+		// covers read-only scopes without a transaction (propagation SUPPORTS).
+		if (readOnly || (autoCommit && TransactionSynchronizationManager.isCurrentTransactionReadOnly())) {
 			return PrimaryReads.isActive() ? RoutingReason.PRIMARY_READ : RoutingReason.READ_ONLY;
 		}
 		if (autoCommit && this.nonTransactionalReads == NonTransactionalReads.REPLICA && !PrimaryReads.isActive()
@@ -132,17 +191,17 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 		if (iface.isInstance(this)) {
 			return (T) this;
 		}
-		return this.primary.dataSource().unwrap(iface);
+		return this.nodes.primary().dataSource().unwrap(iface);
 	}
 
 	@Override
 	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || this.primary.dataSource().isWrapperFor(iface);
+		return iface.isInstance(this) || this.nodes.primary().dataSource().isWrapperFor(iface);
 	}
 
 	@Override
 	public @Nullable PrintWriter getLogWriter() throws SQLException {
-		return this.primary.dataSource().getLogWriter();
+		return this.nodes.primary().dataSource().getLogWriter();
 	}
 
 	@Override
@@ -158,7 +217,7 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 
 	@Override
 	public int getLoginTimeout() throws SQLException {
-		return this.primary.dataSource().getLoginTimeout();
+		return this.nodes.primary().dataSource().getLoginTimeout();
 	}
 
 	@Override
@@ -166,29 +225,9 @@ public class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
 		return Logger.getLogger(Logger.GLOBAL_LOGGER_NAME);
 	}
 
-	/**
-	 * Close every node's pool that can be closed.
-	 */
-	@Override
-	public void close() {
-		closeQuietly(this.primary);
-		this.replicas.forEach(ReplicaRoutingDataSource::closeQuietly);
-	}
-
-	private static void closeQuietly(DataSourceNode node) {
-		if (node.dataSource() instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				logger.warn("Failed to close the pool of " + node.name() + ": " + ex.getMessage());
-			}
-		}
-	}
-
 	@Override
 	public String toString() {
-		return "ReplicaRoutingDataSource[primary=" + this.primary + ", replicas=" + this.replicas + "]";
+		return "ReplicaRoutingDataSource" + this.nodes;
 	}
 
 }

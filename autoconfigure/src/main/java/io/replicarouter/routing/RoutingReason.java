@@ -25,6 +25,12 @@ public enum RoutingReason {
 	 * A read-only transaction pinned to the primary by {@link io.replicarouter.PrimaryRead}
 	 * or {@link PrimaryReads}.
 	 */
-	PRIMARY_READ
+	PRIMARY_READ,
+
+	/**
+	 * A read-only transaction on the primary because no replica was eligible or every
+	 * eligible replica failed to give a connection ({@code replica-router.fallback=primary}).
+	 */
+	FALLBACK
 
 }

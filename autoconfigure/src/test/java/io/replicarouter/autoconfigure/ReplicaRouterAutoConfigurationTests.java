@@ -7,7 +7,8 @@ import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.NonTransactionalReads;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
-import io.replicarouter.routing.RoundRobinReplicaSelector;
+import io.replicarouter.replica.ReplicaHealthMonitor;
+import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class ReplicaRouterAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=jdbc:postgresql://primary.example:5432/app",
+		.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
 				"spring.datasource.username=app", "spring.datasource.password=" + PRIMARY_PASSWORD);
 
 	@Test
@@ -50,7 +51,7 @@ class ReplicaRouterAutoConfigurationTests {
 	void backsOffWhenDisabled() {
 		this.runner
 			.withPropertyValues("replica-router.enabled=false",
-					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
 				assertThat(context).getBean(DataSource.class).isInstanceOf(HikariDataSource.class);
@@ -60,7 +61,7 @@ class ReplicaRouterAutoConfigurationTests {
 	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnDataSource() {
 		this.runner.withUserConfiguration(UserDataSourceConfiguration.class)
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
 				assertThat(context).getBean(DataSource.class).isInstanceOf(SimpleDriverDataSource.class);
@@ -69,7 +70,7 @@ class ReplicaRouterAutoConfigurationTests {
 
 	@Test
 	void routesWhenOneReplicaUrlIsSet() {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(DataSource.class);
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
@@ -77,6 +78,9 @@ class ReplicaRouterAutoConfigurationTests {
 				assertThat(router.getPrimary().name()).isEqualTo("primary");
 				assertThat(router.getReplicas()).extracting(DataSourceNode::name).containsExactly("replica-1");
 				assertThat(context).hasSingleBean(RoundRobinReplicaSelector.class);
+				assertThat(context).hasSingleBean(ReplicaHealthMonitor.class);
+				assertThat(context.getBean(ReplicaHealthMonitor.class).isRunning()).isTrue();
+				assertThat(context).hasBean("readOnlyTransactionRetryAdvisor");
 				assertThat(context).hasBean("primaryReadAdvisor");
 				assertThat(context).getBean("primaryReadAdvisor").isInstanceOf(DefaultPointcutAdvisor.class);
 			});
@@ -86,10 +90,10 @@ class ReplicaRouterAutoConfigurationTests {
 	void primaryPoolIsBuiltFromBootsOwnProperties() {
 		this.runner
 			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
-					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				HikariDataSource primary = pool(context.getBean(ReplicaRoutingDataSource.class).getPrimary());
-				assertThat(primary.getJdbcUrl()).isEqualTo("jdbc:postgresql://primary.example:5432/app");
+				assertThat(primary.getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/app");
 				assertThat(primary.getUsername()).isEqualTo("app");
 				assertThat(primary.getPassword()).isEqualTo(PRIMARY_PASSWORD);
 				assertThat(primary.getMaximumPoolSize()).isEqualTo(7);
@@ -102,7 +106,7 @@ class ReplicaRouterAutoConfigurationTests {
 	void primaryPoolKeepsAnExplicitPoolName() {
 		this.runner
 			.withPropertyValues("spring.datasource.hikari.pool-name=main",
-					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 				assertThat(router.getPrimary().name()).isEqualTo("main");
@@ -116,10 +120,10 @@ class ReplicaRouterAutoConfigurationTests {
 			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
 					"spring.datasource.hikari.connection-timeout=1500",
 					"spring.datasource.hikari.data-source-properties.sslmode=require",
-					"replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				HikariDataSource replica = pool(context.getBean(ReplicaRoutingDataSource.class).getReplicas().get(0));
-				assertThat(replica.getJdbcUrl()).isEqualTo("jdbc:postgresql://replica.example:5432/app");
+				assertThat(replica.getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:2/app");
 				assertThat(replica.getUsername()).isEqualTo("app");
 				assertThat(replica.getPassword()).isEqualTo(PRIMARY_PASSWORD);
 				assertThat(replica.getDriverClassName()).isEqualTo("org.postgresql.Driver");
@@ -136,13 +140,13 @@ class ReplicaRouterAutoConfigurationTests {
 			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=7",
 					"spring.datasource.hikari.minimum-idle=2",
 					"replica-router.replicas[0].name=eu",
-					"replica-router.replicas[0].url=jdbc:postgresql://replica-eu.example:5432/app",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:5/app",
 					"replica-router.replicas[0].username=reader",
 					"replica-router.replicas[0].password=" + REPLICA_PASSWORD,
 					"replica-router.replicas[0].weight=3",
 					"replica-router.replicas[0].hikari.maximum-pool-size=20",
 					"replica-router.replicas[0].hikari.data-source-properties.application-name=reports",
-					"replica-router.replicas[1].url=jdbc:postgresql://replica-us.example:5432/app")
+					"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:6/app")
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 				DataSourceNode eu = router.getReplicas().get(0);
@@ -165,11 +169,11 @@ class ReplicaRouterAutoConfigurationTests {
 
 	@Test
 	void nonTransactionalReadsDefaultToThePrimaryAndCanBeSentToReplicas() {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> assertThat(context.getBean(ReplicaRouterProperties.class).getNonTransactionalReads())
 				.isEqualTo(NonTransactionalReads.PRIMARY));
 		this.runner
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app",
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
 					"replica-router.non-transactional-reads=replica")
 			.run((context) -> assertThat(context.getBean(ReplicaRouterProperties.class).getNonTransactionalReads())
 				.isEqualTo(NonTransactionalReads.REPLICA));
@@ -177,7 +181,7 @@ class ReplicaRouterAutoConfigurationTests {
 
 	@Test
 	void unwrapReachesThePrimaryPoolSoBootsPoolMetricsSeeIt() throws Exception {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 				assertThat(router.unwrap(HikariDataSource.class)).isSameAs(router.getPrimary().dataSource());
@@ -188,7 +192,7 @@ class ReplicaRouterAutoConfigurationTests {
 	@Test
 	void userDefinedReplicaSelectorIsUsed() {
 		this.runner.withUserConfiguration(UserSelectorConfiguration.class)
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ReplicaSelector.class);
 				assertThat(context).doesNotHaveBean(RoundRobinReplicaSelector.class);
@@ -197,7 +201,7 @@ class ReplicaRouterAutoConfigurationTests {
 
 	@Test
 	void flywayMigratesThroughThePrimaryPool() {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 				var configuration = Flyway.configure().dataSource(router);
@@ -209,7 +213,7 @@ class ReplicaRouterAutoConfigurationTests {
 	@Test
 	void flywayCustomizerIsAbsentWithoutFlyway() {
 		this.runner.withClassLoader(new FilteredClassLoader(Flyway.class))
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://replica.example:5432/app")
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> assertThat(context).doesNotHaveBean("replicaRouterFlywayConfigurationCustomizer"));
 	}
 
@@ -221,13 +225,13 @@ class ReplicaRouterAutoConfigurationTests {
 
 	@Test
 	void nonPostgresqlReplicaUrlFailsNamingTheProperty() {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:mysql://replica.example:3306/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:mysql://127.0.0.1:7/app")
 			.run(failsWith("replica-router.replicas[0].url", "is not a PostgreSQL JDBC URL"));
 	}
 
 	@Test
 	void replicaUrlThatIsThePrimaryFailsNamingTheProperty() {
-		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://primary.example:5432/app")
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:1/app")
 			.run(failsWith("replica-router.replicas[0].url", "it is the primary's URL"));
 	}
 
@@ -235,16 +239,16 @@ class ReplicaRouterAutoConfigurationTests {
 	void duplicateReplicaNamesFailNamingTheProperty() {
 		this.runner
 			.withPropertyValues("replica-router.replicas[0].name=a",
-					"replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app",
 					"replica-router.replicas[1].name=a",
-					"replica-router.replicas[1].url=jdbc:postgresql://r2.example:5432/app")
+					"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:4/app")
 			.run(failsWith("replica-router.replicas[1].name", "already named 'a'"));
 	}
 
 	@Test
 	void nonPositiveWeightFailsNamingTheProperty() {
 		this.runner
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app",
 					"replica-router.replicas[0].weight=0")
 			.run(failsWith("replica-router.replicas[0].weight", "must be at least 1"));
 	}
@@ -252,7 +256,7 @@ class ReplicaRouterAutoConfigurationTests {
 	@Test
 	void unknownHikariOverrideFailsNamingTheProperty() {
 		this.runner
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app",
 					"replica-router.replicas[0].hikari.maximum-pool-sise=3")
 			.run(failsWith("replica-router.replicas[0].hikari", "maximum-pool-sise"));
 	}
@@ -262,7 +266,7 @@ class ReplicaRouterAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app")
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app")
 			.run(failsWith("spring.datasource.url", "it is not set"));
 	}
 
@@ -270,16 +274,16 @@ class ReplicaRouterAutoConfigurationTests {
 	void nonPostgresqlPrimaryFailsNamingTheProperty() {
 		this.runner
 			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:test",
-					"replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app")
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app")
 			.run(failsWith("spring.datasource.url", "needs a PostgreSQL primary"));
 	}
 
 	@Test
 	void failureMessagesAndToStringNeverShowPasswords() {
-		String urlWithPassword = "jdbc:postgresql://primary.example:5432/app?user=app&password=" + PRIMARY_PASSWORD;
+		String urlWithPassword = "jdbc:postgresql://127.0.0.1:1/app?user=app&password=" + PRIMARY_PASSWORD;
 		this.runner
 			.withPropertyValues("spring.datasource.url=" + urlWithPassword,
-					"replica-router.replicas[0].url=jdbc:mysql://r1.example/app?password=" + REPLICA_PASSWORD)
+					"replica-router.replicas[0].url=jdbc:mysql://127.0.0.1:3/app?password=" + REPLICA_PASSWORD)
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(allMessages(context.getStartupFailure())).doesNotContain(PRIMARY_PASSWORD)
@@ -288,7 +292,7 @@ class ReplicaRouterAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("spring.datasource.url=" + urlWithPassword,
 					"replica-router.replicas[0].password=" + REPLICA_PASSWORD,
-					"replica-router.replicas[0].url=jdbc:postgresql://r1.example/app?password=" + REPLICA_PASSWORD)
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app?password=" + REPLICA_PASSWORD)
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 				assertThat(router.toString()).contains("password=******")
@@ -308,6 +312,81 @@ class ReplicaRouterAutoConfigurationTests {
 			assertThat(analysis.getDescription()).contains("replica-router.replicas[0].url");
 			assertThat(analysis.getAction()).contains("jdbc:postgresql://");
 		});
+	}
+
+	@Test
+	void balancingStrategyChoosesTheSelector() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.balancing=weighted")
+			.run((context) -> assertThat(context).getBean(ReplicaSelector.class)
+				.isInstanceOf(io.replicarouter.replica.WeightedReplicaSelector.class));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.balancing=least-connections")
+			.run((context) -> assertThat(context).getBean(ReplicaSelector.class)
+				.isInstanceOf(io.replicarouter.replica.LeastConnectionsReplicaSelector.class));
+	}
+
+	@Test
+	void replicaPoolsGetShortTimeoutsUnlessTheUserSetsTheirOwn() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app",
+					"replica-router.replicas[1].hikari.connection-timeout=7000",
+					"replica-router.replicas[1].hikari.data-source-properties.socketTimeout=60")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				HikariDataSource defaults = pool(router.getReplicas().get(0));
+				assertThat(defaults.getConnectionTimeout()).isEqualTo(2000);
+				assertThat(defaults.getDataSourceProperties()).containsEntry("connectTimeout", "2")
+					.containsEntry("socketTimeout", "5");
+				HikariDataSource own = pool(router.getReplicas().get(1));
+				assertThat(own.getConnectionTimeout()).isEqualTo(7000);
+				assertThat(own.getDataSourceProperties()).containsEntry("socketTimeout", "60")
+					.containsEntry("connectTimeout", "2");
+				assertThat(pool(router.getPrimary()).getConnectionTimeout()).as("the primary keeps Boot's defaults")
+					.isEqualTo(30000);
+			});
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.timeouts.socket=30s", "spring.datasource.hikari.connection-timeout=4000")
+			.run((context) -> {
+				HikariDataSource replica = pool(context.getBean(ReplicaRoutingDataSource.class).getReplicas().get(0));
+				assertThat(replica.getDataSourceProperties()).containsEntry("socketTimeout", "30");
+				assertThat(replica.getConnectionTimeout()).isEqualTo(4000);
+			});
+	}
+
+	@Test
+	void zeroOrNegativeDurationsFailNamingTheProperty() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.health.probe-interval=0s")
+			.run(failsWith("replica-router.health.probe-interval", "must be longer than zero"));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.max-lag=-1s")
+			.run(failsWith("replica-router.max-lag", "must be longer than zero"));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.health.max-backoff=100ms")
+			.run(failsWith("replica-router.health.max-backoff", "must be at least"));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.retry.max-attempts=0")
+			.run(failsWith("replica-router.retry.max-attempts", "must be at least 1"));
+	}
+
+	@Test
+	void unknownStrategyFailsNamingTheProperty() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.balancing=fastest")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(allMessages(context.getStartupFailure())).contains("replica-router.balancing");
+			});
 	}
 
 	private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String problem) {

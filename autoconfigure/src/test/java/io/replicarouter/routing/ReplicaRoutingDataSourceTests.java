@@ -6,6 +6,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,9 +220,127 @@ class ReplicaRoutingDataSourceTests {
 			.isThrownBy(() -> router(NonTransactionalReads.PRIMARY).getConnection("u", "p"));
 	}
 
+	@Test
+	void readOnlyScopeWithoutATransactionGoesToAReplica() throws SQLException {
+		TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+		try {
+			Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+			connection.createStatement();
+			assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
+		}
+		finally {
+			TransactionSynchronizationManager.setCurrentTransactionReadOnly(false);
+		}
+	}
+
+	@Test
+	void replicaThatCannotGiveAConnectionIsReportedAndAnotherServesTheTransaction() throws SQLException {
+		SQLException refused = new SQLException("Connection refused", "08001");
+		given(this.replicaPool1.getConnection()).willThrow(refused);
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		Connection connection = router(topology, Fallback.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica2);
+		assertThat(topology.failed).containsExactly(this.replica1);
+	}
+
+	@Test
+	void whenEveryReplicaFailsTheReadFallsBackToThePrimary() throws SQLException {
+		given(this.replicaPool1.getConnection()).willThrow(new SQLException("refused", "08001"));
+		given(this.replicaPool2.getConnection()).willThrow(new SQLException("refused", "08001"));
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		Connection connection = router(topology, Fallback.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		RoutedConnection routed = connection.unwrap(RoutedConnection.class);
+		assertThat(routed.node()).isSameAs(this.primary);
+		assertThat(routed.reason()).isEqualTo(RoutingReason.FALLBACK);
+		verify(this.primaryConnection).setReadOnly(true);
+		assertThat(topology.failed).containsExactlyInAnyOrder(this.replica1, this.replica2);
+	}
+
+	@Test
+	void withoutEligibleReplicasTheReadFallsBackToThePrimary() throws SQLException {
+		Connection connection = router(new RecordingTopology(List.of()), Fallback.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
+		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void withFallbackFailTheReadFailsSayingWhy() throws SQLException {
+		Connection connection = router(new RecordingTopology(List.of()), Fallback.FAIL).getConnection();
+		connection.setReadOnly(true);
+		assertThatExceptionOfType(NoEligibleReplicaException.class).isThrownBy(connection::createStatement)
+			.withMessageContaining("replica-router.fallback=fail")
+			.withMessageContaining("replica-1 lagging");
+		verifyNoInteractions(this.primaryPool);
+	}
+
+	@Test
+	void writesFailFastWhenThePrimaryCannotTakeThem() throws SQLException {
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1));
+		topology.primaryUnavailable = "in recovery";
+		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
+		Connection write = router.getConnection();
+		write.setAutoCommit(false);
+		assertThatExceptionOfType(PrimaryUnavailableException.class).isThrownBy(write::createStatement)
+			.withMessageContaining("in recovery");
+		verifyNoInteractions(this.primaryPool);
+		Connection read = router.getConnection();
+		read.setReadOnly(true);
+		read.createStatement();
+		assertThat(read.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
+	}
+
 	private ReplicaRoutingDataSource router(NonTransactionalReads nonTransactionalReads) {
-		return new ReplicaRoutingDataSource(this.primary, List.of(this.replica1, this.replica2),
-				new RoundRobinReplicaSelector(), nonTransactionalReads, true);
+		return new ReplicaRoutingDataSource(nodes(), RoutingTopology.allEligible(List.of(this.replica1, this.replica2)),
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, nonTransactionalReads, true);
+	}
+
+	private ReplicaRoutingDataSource router(RoutingTopology topology, Fallback fallback) {
+		return new ReplicaRoutingDataSource(nodes(), topology, new RoundRobinReplicaSelector(), fallback,
+				NonTransactionalReads.PRIMARY, true);
+	}
+
+	private DatabaseNodes nodes() {
+		return new DatabaseNodes(this.primary, List.of(this.replica1, this.replica2));
+	}
+
+	private static final class RecordingTopology implements RoutingTopology {
+
+		private final RoutingTopology eligible;
+
+		private final List<DataSourceNode> failed = new java.util.ArrayList<>();
+
+		private String primaryUnavailable;
+
+		RecordingTopology(List<DataSourceNode> eligible) {
+			this.eligible = RoutingTopology.allEligible(eligible);
+		}
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return this.eligible.eligibleReplicas();
+		}
+
+		@Override
+		public String primaryUnavailableReason() {
+			return this.primaryUnavailable;
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return "replica-1 lagging (3 s behind)";
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+			this.failed.add(node);
+		}
+
 	}
 
 }

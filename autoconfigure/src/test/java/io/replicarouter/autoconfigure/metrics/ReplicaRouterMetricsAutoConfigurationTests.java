@@ -26,9 +26,9 @@ class ReplicaRouterMetricsAutoConfigurationTests {
 				SimpleMetricsExportAutoConfiguration.class, ReplicaRouterAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class,
 				ReplicaRouterMetricsAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=jdbc:postgresql://primary.example:5432/app",
-				"replica-router.replicas[0].url=jdbc:postgresql://r1.example:5432/app",
-				"replica-router.replicas[1].url=jdbc:postgresql://r2.example:5432/app");
+		.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
+				"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:3/app",
+				"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:4/app");
 
 	@Test
 	void everyPoolGetsHikarisMicrometerTracker() {

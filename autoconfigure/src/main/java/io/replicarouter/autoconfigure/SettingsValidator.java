@@ -1,0 +1,54 @@
+package io.replicarouter.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Checks the durations and limits of replica-router's configuration at startup, so that a
+ * value that cannot work stops the application with a message naming the property.
+ */
+final class SettingsValidator {
+
+	private SettingsValidator() {
+	}
+
+	static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health) {
+		String prefix = ReplicaRouterProperties.PREFIX;
+		positive(prefix + ".max-lag", router.getMaxLag(), "for example 5s");
+		DataSize maxLagBytes = router.getMaxLagBytes();
+		if (maxLagBytes != null && maxLagBytes.isNegative()) {
+			throw new InvalidReplicaRouterConfigurationException(prefix + ".max-lag-bytes",
+					"it is negative (" + maxLagBytes + ")", "Set a size such as 64MB, or remove it for no limit.");
+		}
+		positive(prefix + ".timeouts.connect", router.getTimeouts().getConnect(), "for example 2s");
+		positive(prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 5s");
+		atLeast(prefix + ".timeouts.borrow", router.getTimeouts().getBorrow(), Duration.ofMillis(250),
+				"Hikari's smallest connection timeout");
+		if (router.getRetry().getMaxAttempts() < 1) {
+			throw new InvalidReplicaRouterConfigurationException(prefix + ".retry.max-attempts",
+					"it is " + router.getRetry().getMaxAttempts() + " but must be at least 1",
+					"Set 1 to run read-only transactions once, or more to re-run them when their replica fails.");
+		}
+		positive(ReplicaHealthProperties.PREFIX + ".probe-interval", health.getProbeInterval(), "for example 500ms");
+		positive(ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
+		atLeast(ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
+				ReplicaHealthProperties.PREFIX + ".probe-interval");
+	}
+
+	private static void positive(String property, Duration value, String example) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidReplicaRouterConfigurationException(property,
+					"it is " + value + " but must be longer than zero", "Set a positive duration, " + example + ".");
+		}
+	}
+
+	private static void atLeast(String property, Duration value, Duration minimum, String what) {
+		if (value.compareTo(minimum) < 0) {
+			throw new InvalidReplicaRouterConfigurationException(property,
+					"it is " + value + " but must be at least " + minimum + " (" + what + ")",
+					"Set it to " + minimum.toMillis() + "ms or more.");
+		}
+	}
+
+}

@@ -1,0 +1,14 @@
+package io.replicarouter.replica;
+
+/**
+ * What one probe query returned.
+ * @param inRecovery {@code pg_is_in_recovery()}
+ * @param currentLsn {@code pg_current_wal_lsn()} on a primary, {@link Lsn#UNKNOWN} on a
+ * replica
+ * @param receiveLsn {@code pg_last_wal_receive_lsn()}, or {@link Lsn#UNKNOWN}
+ * @param replayLsn {@code pg_last_wal_replay_lsn()}, or {@link Lsn#UNKNOWN}
+ * @param serverIdentity the server's address, port and start time: changes when another
+ * server, or a restarted one, answers
+ */
+record ProbeResult(boolean inRecovery, long currentLsn, long receiveLsn, long replayLsn, String serverIdentity) {
+}

@@ -1,0 +1,416 @@
+package io.replicarouter.replica;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.replicarouter.jdbc.JdbcUrls;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.ReplicaCandidate;
+import io.replicarouter.routing.RoutingTopology;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Probes every node in the background and decides which replicas are in rotation.
+ * <p>
+ * Each node is probed every {@code probeInterval} over a dedicated connection (see
+ * {@link NodeProbe}) for its role ({@code pg_is_in_recovery()}), its WAL positions and its
+ * identity. Replica lag is computed from those positions: in bytes against the primary's
+ * latest position, in time from {@link WalPositionHistory}. An unreachable node is probed
+ * again with exponential backoff up to {@code maxBackoff}. The routing decision reads only
+ * the snapshot this monitor publishes after each probe: no query runs on the transaction
+ * path.
+ * <p>
+ * The first round of probes runs when the monitor starts, so routing begins with known
+ * state; an unreachable node does not stop the application from starting.
+ */
+public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ReplicaHealthMonitor.class);
+
+	private final DatabaseNodes nodes;
+
+	private final MonitorSettings settings;
+
+	private final WalPositionHistory primaryHistory = new WalPositionHistory();
+
+	private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
+
+	private final Map<String, Long> failureReportedAt = new ConcurrentHashMap<>();
+
+	private final Object publishLock = new Object();
+
+	private final Map<String, NodeHealth> health = new LinkedHashMap<>();
+
+	private volatile Snapshot snapshot;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	private volatile @Nullable String primaryIdentity;
+
+	/**
+	 * Create a monitor.
+	 * @param nodes the nodes to probe
+	 * @param settings how often and how long to probe, and the lag thresholds
+	 */
+	public ReplicaHealthMonitor(DatabaseNodes nodes, MonitorSettings settings) {
+		this.nodes = nodes;
+		this.settings = settings;
+		for (DataSourceNode node : nodes.all()) {
+			this.probes.put(node.name(), new NodeProbe(node, settings.probeTimeout()));
+			this.health.put(node.name(), NodeHealth.unknown(node));
+		}
+		this.snapshot = buildSnapshot();
+	}
+
+	/**
+	 * Return what is known of the primary.
+	 * @return the primary's health
+	 */
+	public NodeHealth primaryHealth() {
+		return this.snapshot.primary();
+	}
+
+	/**
+	 * Return what is known of each replica, in configuration order.
+	 * @return the replicas' health
+	 */
+	public List<NodeHealth> replicaHealth() {
+		return this.snapshot.replicas();
+	}
+
+	/**
+	 * Return the settings this monitor runs with.
+	 * @return the settings
+	 */
+	public MonitorSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public List<ReplicaCandidate> eligibleReplicas() {
+		return this.snapshot.eligible();
+	}
+
+	@Override
+	public @Nullable String primaryUnavailableReason() {
+		NodeHealth primary = this.snapshot.primary();
+		if (primary.state() == NodeState.DEMOTED) {
+			return primary.node().name() + " (" + primary.node().maskedUrl() + ") is in recovery, a read-only standby;"
+					+ " it may have been demoted by a failover. Point spring.datasource.url at the new primary, or list"
+					+ " every candidate host with targetServerType=primary in the URL.";
+		}
+		return null;
+	}
+
+	@Override
+	public String describeIneligibleReplicas() {
+		return this.snapshot.replicas()
+			.stream()
+			.filter((replica) -> !replica.isEligible())
+			.map(NodeHealth::toString)
+			.collect(Collectors.joining("; "));
+	}
+
+	@Override
+	public void reportFailure(DataSourceNode node, Throwable failure) {
+		this.failureReportedAt.put(node.name(), System.nanoTime());
+		evictIdleConnections(node);
+		synchronized (this.publishLock) {
+			NodeHealth previous = this.health.get(node.name());
+			if (previous == null) {
+				return;
+			}
+			publish(new NodeHealth(node, NodeState.DOWN, "failed in use: " + describe(failure), previous.inRecovery(),
+					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
+					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
+		}
+	}
+
+	/**
+	 * Probe every node once, now, on the calling thread (the primary first, then the
+	 * replicas in parallel), and wait for the results.
+	 */
+	public void probeAll() {
+		probe(this.probes.get(this.nodes.primary().name()));
+		CompletableFuture<?>[] replicas = this.nodes.replicas()
+			.stream()
+			.map((replica) -> CompletableFuture.runAsync(() -> probe(this.probes.get(replica.name()))))
+			.toArray(CompletableFuture[]::new);
+		CompletableFuture.allOf(replicas).join();
+	}
+
+	private void probe(NodeProbe probe) {
+		DataSourceNode node = probe.node();
+		long started = System.nanoTime();
+		try {
+			ProbeResult result;
+			synchronized (probe) {
+				result = probe.probe();
+			}
+			Long reported = this.failureReportedAt.get(node.name());
+			if (reported != null && reported - started > 0) {
+				// The node failed in use while this probe was on its way: trust the failure.
+				return;
+			}
+			onSuccess(node, result);
+		}
+		catch (SQLException | RuntimeException ex) {
+			onFailure(node, ex);
+		}
+	}
+
+	private void onSuccess(DataSourceNode node, ProbeResult result) {
+		long now = System.nanoTime();
+		Instant at = Instant.now();
+		synchronized (this.publishLock) {
+			NodeHealth previous = this.health.get(node.name());
+			NodeHealth next = (node == this.nodes.primary()) ? primarySucceeded(node, result, at)
+					: replicaSucceeded(node, result, previous, now, at);
+			publish(next, previous);
+		}
+	}
+
+	private NodeHealth primarySucceeded(DataSourceNode node, ProbeResult result, Instant at) {
+		String previousIdentity = this.primaryIdentity;
+		this.primaryIdentity = result.serverIdentity();
+		if (result.inRecovery()) {
+			evictIdleConnections(node);
+			return new NodeHealth(node, NodeState.DEMOTED, "in recovery (a read-only standby): writes fail fast",
+					true, result.replayLsn(), result.receiveLsn(), 0, Duration.ZERO, at, at, 0);
+		}
+		if (previousIdentity != null && !previousIdentity.equals(result.serverIdentity())) {
+			// Another server answers for the primary (failover) or it restarted: pooled
+			// connections may lead to the old one.
+			logger.warn(node.name() + " is now answered by another server or a restarted one; evicting its pooled"
+					+ " connections");
+			evictIdleConnections(node);
+		}
+		this.primaryHistory.record(result.currentLsn(), System.nanoTime());
+		return new NodeHealth(node, NodeState.UP, "primary", false, result.currentLsn(), Lsn.UNKNOWN, 0,
+				Duration.ZERO, at, at, 0);
+	}
+
+	private NodeHealth replicaSucceeded(DataSourceNode node, ProbeResult result, NodeHealth previous, long now,
+			Instant at) {
+		if (!result.inRecovery()) {
+			return new NodeHealth(node, NodeState.MISCONFIGURED,
+					"not in recovery: it accepts writes, so it is no streaming replica (was it promoted?)", false,
+					result.currentLsn(), Lsn.UNKNOWN, 0, Duration.ZERO, at, at, 0);
+		}
+		long replay = result.replayLsn();
+		if (replay == Lsn.UNKNOWN) {
+			return new NodeHealth(node, NodeState.LAGGING, "has not replayed any WAL yet", true, replay,
+					result.receiveLsn(), 0, Duration.ZERO, at, at, 0);
+		}
+		long primaryLsn = this.primaryHistory.latest();
+		long lagBytes = (primaryLsn == Lsn.UNKNOWN) ? 0 : Math.max(0, primaryLsn - replay);
+		Duration lag = this.primaryHistory.lag(replay, now);
+		HealthThresholds thresholds = this.settings.thresholds();
+		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
+		boolean eligible = inRotation ? !thresholds.exceeds(lag, lagBytes) : thresholds.allowsRejoin(lag, lagBytes);
+		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
+		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
+				result.receiveLsn(), lagBytes, lag, at, at, 0);
+	}
+
+	private String lagDetail(Duration lag, long lagBytes, boolean inRotation) {
+		HealthThresholds thresholds = this.settings.thresholds();
+		String limits = "max-lag " + thresholds.maxLag().toMillis() + " ms"
+				+ ((thresholds.maxLagBytes() > 0) ? ", max-lag-bytes " + thresholds.maxLagBytes() : "");
+		return lag.toMillis() + " ms / " + lagBytes + " bytes behind the primary (" + limits
+				+ (inRotation ? ")" : "; rejoins at half of each)");
+	}
+
+	private void onFailure(DataSourceNode node, Throwable failure) {
+		synchronized (this.publishLock) {
+			NodeHealth previous = this.health.get(node.name());
+			publish(new NodeHealth(node, NodeState.DOWN, "probe failed: " + describe(failure), previous.inRecovery(),
+					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
+					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
+		}
+	}
+
+	private void publish(NodeHealth next, NodeHealth previous) {
+		this.health.put(next.node().name(), next);
+		this.snapshot = buildSnapshot();
+		if (next.state() != previous.state()) {
+			String message = next.node().name() + ": " + previous.state().name().toLowerCase() + " -> "
+					+ next.state().name().toLowerCase() + " (" + next.detail() + ")";
+			if (next.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN && next.isEligible()) {
+				logger.info(message);
+			}
+			else {
+				logger.warn(message);
+			}
+		}
+	}
+
+	private Snapshot buildSnapshot() {
+		NodeHealth primary = this.health.get(this.nodes.primary().name());
+		List<NodeHealth> replicas = new ArrayList<>();
+		List<ReplicaCandidate> eligible = new ArrayList<>();
+		for (DataSourceNode node : this.nodes.replicas()) {
+			NodeHealth replica = this.health.get(node.name());
+			replicas.add(replica);
+			if (replica.isEligible()) {
+				eligible.add(replica);
+			}
+		}
+		return new Snapshot(primary, List.copyOf(replicas), List.copyOf(eligible), Map.copyOf(this.health));
+	}
+
+	private long nextDelayMillis(DataSourceNode node) {
+		NodeHealth current = this.snapshot.byName().get(node.name());
+		long interval = this.settings.probeInterval().toMillis();
+		int failures = (current != null) ? current.consecutiveFailures() : 0;
+		if (failures == 0) {
+			return interval;
+		}
+		long backoff = interval << Math.min(failures - 1, 20);
+		return Math.min(backoff, this.settings.maxBackoff().toMillis());
+	}
+
+	private static void evictIdleConnections(DataSourceNode node) {
+		if (node.dataSource() instanceof HikariDataSource hikari) {
+			HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+			if (pool != null) {
+				pool.softEvictConnections();
+			}
+		}
+	}
+
+	private static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+		return JdbcUrls.mask(message);
+	}
+
+	@Override
+	public void start() {
+		if (this.scheduler != null) {
+			return;
+		}
+		AtomicInteger threads = new AtomicInteger();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(this.probes.size(), (runnable) -> {
+			Thread thread = new Thread(runnable, "replica-router-probe-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		this.scheduler = executor;
+		probeAll();
+		for (NodeProbe probe : this.probes.values()) {
+			schedule(probe, this.settings.probeInterval().toMillis());
+		}
+		logger.info("Monitoring " + this.nodes.all().size() + " nodes every " + this.settings.probeInterval().toMillis()
+				+ " ms: " + this.snapshot.all());
+	}
+
+	private void schedule(NodeProbe probe, long delayMillis) {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor == null || executor.isShutdown()) {
+			return;
+		}
+		executor.schedule(() -> {
+			try {
+				probe(probe);
+			}
+			finally {
+				schedule(probe, nextDelayMillis(probe.node()));
+			}
+		}, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+			try {
+				executor.awaitTermination(this.settings.probeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		for (NodeProbe probe : this.probes.values()) {
+			synchronized (probe) {
+				probe.close();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// Start early and stop late: before web servers take traffic, after they stopped.
+		return Integer.MIN_VALUE + 1000;
+	}
+
+	/**
+	 * How the monitor probes.
+	 *
+	 * @param probeInterval the time between two probes of a healthy node
+	 * @param probeTimeout how long a probe may take before the node counts as down
+	 * @param maxBackoff the longest time between two probes of a node that is down
+	 * @param thresholds the lag limits
+	 */
+	public record MonitorSettings(Duration probeInterval, Duration probeTimeout, Duration maxBackoff,
+			HealthThresholds thresholds) {
+
+		/**
+		 * Create settings.
+		 * @param probeInterval positive
+		 * @param probeTimeout positive
+		 * @param maxBackoff at least {@code probeInterval}
+		 * @param thresholds the lag limits
+		 */
+		public MonitorSettings {
+			Assert.isTrue(probeInterval.toMillis() > 0, "'probeInterval' must be positive");
+			Assert.isTrue(probeTimeout.toMillis() > 0, "'probeTimeout' must be positive");
+			Assert.isTrue(maxBackoff.compareTo(probeInterval) >= 0, "'maxBackoff' must be at least 'probeInterval'");
+		}
+
+	}
+
+	private record Snapshot(NodeHealth primary, List<NodeHealth> replicas, List<ReplicaCandidate> eligible,
+			Map<String, NodeHealth> byName) {
+
+		List<NodeHealth> all() {
+			List<NodeHealth> all = new ArrayList<>();
+			all.add(this.primary);
+			all.addAll(this.replicas);
+			return all;
+		}
+
+	}
+
+}

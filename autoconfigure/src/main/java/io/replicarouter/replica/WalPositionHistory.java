@@ -1,0 +1,95 @@
+package io.replicarouter.replica;
+
+import java.time.Duration;
+
+/**
+ * When the primary's WAL reached which position, as seen by the monitor: the basis for
+ * time lag that stays right when the primary is idle.
+ * <p>
+ * {@code now() - pg_last_xact_replay_timestamp()} on a replica grows without bound while
+ * the primary commits nothing, although the replica has replayed everything. Here a
+ * replica that has replayed the primary's latest known position has no lag; one that has
+ * not is behind by the time since the primary first passed its replay position. The
+ * estimate is low by at most one probe interval.
+ * <p>
+ * Samples are kept only when the position moves, in a bounded ring, so an idle primary
+ * costs nothing and a busy one keeps the most recent {@value #CAPACITY} changes.
+ * Thread-safe.
+ */
+final class WalPositionHistory {
+
+	static final int CAPACITY = 4096;
+
+	private final long[] positions = new long[CAPACITY];
+
+	private final long[] times = new long[CAPACITY];
+
+	private int start;
+
+	private int size;
+
+	/**
+	 * Record the primary's position seen at the given time.
+	 * @param lsn the position
+	 * @param nanoTime when it was seen, from {@link System#nanoTime()}
+	 */
+	synchronized void record(long lsn, long nanoTime) {
+		if (this.size > 0) {
+			long latest = this.positions[index(this.size - 1)];
+			if (lsn == latest) {
+				return;
+			}
+			if (lsn < latest) {
+				// Another server (a new primary on another timeline) or a reset: start over.
+				this.size = 0;
+				this.start = 0;
+			}
+		}
+		if (this.size == CAPACITY) {
+			this.start = (this.start + 1) % CAPACITY;
+			this.size--;
+		}
+		int slot = index(this.size);
+		this.positions[slot] = lsn;
+		this.times[slot] = nanoTime;
+		this.size++;
+	}
+
+	/**
+	 * Return the latest recorded position.
+	 * @return the position, or {@link Lsn#UNKNOWN}
+	 */
+	synchronized long latest() {
+		return (this.size > 0) ? this.positions[index(this.size - 1)] : Lsn.UNKNOWN;
+	}
+
+	/**
+	 * Return how long a replica that has replayed up to the given position is behind.
+	 * @param replayLsn the replica's replay position
+	 * @param nanoTime now, from {@link System#nanoTime()}
+	 * @return the lag, zero when the replica has replayed the latest known position
+	 */
+	synchronized Duration lag(long replayLsn, long nanoTime) {
+		if (this.size == 0 || replayLsn >= this.positions[index(this.size - 1)]) {
+			return Duration.ZERO;
+		}
+		// Binary search for the first sample beyond the replay position.
+		int low = 0;
+		int high = this.size - 1;
+		while (low < high) {
+			int mid = (low + high) >>> 1;
+			if (this.positions[index(mid)] > replayLsn) {
+				high = mid;
+			}
+			else {
+				low = mid + 1;
+			}
+		}
+		return Duration.ofNanos(Math.max(0, nanoTime - this.times[index(low)]));
+	}
+
+	private int index(int offset) {
+		return (this.start + offset) % CAPACITY;
+	}
+
+}

@@ -1,0 +1,102 @@
+package io.replicarouter.routing;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.interceptor.TransactionAttribute;
+import org.springframework.transaction.interceptor.TransactionAttributeSource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Runs a {@code @Transactional(readOnly = true)} method again when its transaction failed
+ * because the replica it ran on went away (connection lost, server shut down or crashed)
+ * or cancelled it for a hot-standby conflict. The failed replica is reported to the
+ * {@link RoutingTopology}, so the next attempt goes to another replica or the primary.
+ * <p>
+ * Safe because the transaction was read-only: it changed nothing in the database. Only a
+ * method that starts its own transaction is re-run, never one that joined an outer
+ * transaction (the outer one has to fail). Side effects outside the database, if the
+ * method has any, happen again.
+ */
+public final class ReadOnlyTransactionRetryInterceptor implements MethodInterceptor {
+
+	private static final Log logger = LogFactory.getLog(ReadOnlyTransactionRetryInterceptor.class);
+
+	private final TransactionAttributeSource transactionAttributes;
+
+	private final RoutingTopology topology;
+
+	private final int maxAttempts;
+
+	/**
+	 * Create an interceptor.
+	 * @param transactionAttributes where the transaction settings of methods come from
+	 * @param topology where failed replicas are reported
+	 * @param maxAttempts how many times a method runs at most, at least 1
+	 */
+	public ReadOnlyTransactionRetryInterceptor(TransactionAttributeSource transactionAttributes,
+			RoutingTopology topology, int maxAttempts) {
+		this.transactionAttributes = transactionAttributes;
+		this.topology = topology;
+		this.maxAttempts = Math.max(1, maxAttempts);
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		if (this.maxAttempts == 1 || !startsOwnReadOnlyTransaction(invocation)
+				|| !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+			return invocation.proceed();
+		}
+		for (int attempt = 1;; attempt++) {
+			RoutingTrace trace = RoutingTrace.start();
+			try {
+				return (attempt == 1) ? invocation.proceed() : proxyInvocation.invocableClone().proceed();
+			}
+			catch (Throwable ex) {
+				List<DataSourceNode> replicas = replicasUsed(trace);
+				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex);
+				if (attempt >= this.maxAttempts || replicas.isEmpty()
+						|| !(nodeFailure || ConnectionFailures.isRecoveryConflict(ex))) {
+					throw ex;
+				}
+				if (nodeFailure) {
+					replicas.forEach((replica) -> this.topology.reportFailure(replica, ex));
+				}
+				logger.warn("Read-only transaction of " + invocation.getMethod().toGenericString() + " failed on "
+						+ replicas.stream().map(DataSourceNode::name).toList() + " (" + ex.getMessage()
+						+ "); running it again (attempt " + (attempt + 1) + " of " + this.maxAttempts + ")");
+			}
+			finally {
+				trace.end();
+			}
+		}
+	}
+
+	private boolean startsOwnReadOnlyTransaction(MethodInvocation invocation) {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+		Method method = invocation.getMethod();
+		TransactionAttribute attribute = this.transactionAttributes.getTransactionAttribute(method, targetClass);
+		if (attribute == null || !attribute.isReadOnly()) {
+			return false;
+		}
+		int propagation = attribute.getPropagationBehavior();
+		return propagation == TransactionDefinition.PROPAGATION_REQUIRES_NEW
+				|| propagation == TransactionDefinition.PROPAGATION_NOT_SUPPORTED
+				|| !TransactionSynchronizationManager.isActualTransactionActive();
+	}
+
+	private static List<DataSourceNode> replicasUsed(RoutingTrace trace) {
+		return trace.nodes().stream().filter((node) -> node.role() == NodeRole.REPLICA).distinct().toList();
+	}
+
+}
