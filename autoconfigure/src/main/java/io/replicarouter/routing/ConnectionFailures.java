@@ -4,11 +4,17 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
- * Classifies failures of work on a replica.
+ * Classifies failures of read-only work on a replica.
  */
 final class ConnectionFailures {
 
@@ -23,9 +29,13 @@ final class ConnectionFailures {
 	 * @return whether the node failed
 	 */
 	static boolean isNodeFailure(Throwable failure) {
-		for (Throwable ex = failure; ex != null; ex = cause(ex)) {
+		for (Throwable ex : related(failure)) {
 			if (ex instanceof NoEligibleReplicaException || ex instanceof PrimaryUnavailableException) {
 				return false;
+			}
+			if (ex instanceof TransactionSystemException) {
+				// Commit or rollback of a read-only transaction failed: its connection broke.
+				return true;
 			}
 			if (ex instanceof SQLException sql) {
 				String state = sql.getSQLState();
@@ -50,7 +60,7 @@ final class ConnectionFailures {
 	 * @return whether it is a recovery conflict
 	 */
 	static boolean isRecoveryConflict(Throwable failure) {
-		for (Throwable ex = failure; ex != null; ex = cause(ex)) {
+		for (Throwable ex : related(failure)) {
 			if (ex instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
 				return true;
 			}
@@ -58,9 +68,44 @@ final class ConnectionFailures {
 		return false;
 	}
 
-	private static @Nullable Throwable cause(Throwable ex) {
-		Throwable cause = ex.getCause();
-		return (cause != ex) ? cause : null;
+	/**
+	 * Describe the failure's chain of causes with their SQL states, for logs.
+	 * @param failure the failure
+	 * @return the description
+	 */
+	static String describe(Throwable failure) {
+		StringBuilder description = new StringBuilder();
+		for (Throwable ex : related(failure)) {
+			description.append((description.length() > 0) ? " <- " : "").append(ex.getClass().getSimpleName());
+			if (ex instanceof SQLException sql) {
+				description.append('[').append(sql.getSQLState()).append(']');
+			}
+		}
+		return description.toString();
+	}
+
+	/**
+	 * Return the failure and what it carries: causes, suppressed exceptions, and the
+	 * application exception a failed rollback or commit replaced.
+	 */
+	private static Set<Throwable> related(Throwable failure) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		Deque<Throwable> pending = new ArrayDeque<>();
+		pending.add(failure);
+		while (!pending.isEmpty() && seen.size() < 32) {
+			Throwable ex = pending.poll();
+			if (!seen.add(ex)) {
+				continue;
+			}
+			if (ex.getCause() != null) {
+				pending.add(ex.getCause());
+			}
+			pending.addAll(Arrays.asList(ex.getSuppressed()));
+			if (ex instanceof TransactionSystemException transaction && transaction.getApplicationException() != null) {
+				pending.add(transaction.getApplicationException());
+			}
+		}
+		return seen;
 	}
 
 }

@@ -66,6 +66,11 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex);
 				if (attempt >= this.maxAttempts || replicas.isEmpty()
 						|| !(nodeFailure || ConnectionFailures.isRecoveryConflict(ex))) {
+					if (logger.isDebugEnabled()) {
+						logger.debug("Not running " + invocation.getMethod().getName() + " again: attempt " + attempt
+								+ " of " + this.maxAttempts + ", replicas used " + replicas + ", node failure "
+								+ nodeFailure + ": " + ConnectionFailures.describe(ex));
+					}
 					throw ex;
 				}
 				if (nodeFailure) {

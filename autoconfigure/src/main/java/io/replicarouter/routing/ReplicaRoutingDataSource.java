@@ -166,6 +166,15 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return connection;
 	}
 
+	/**
+	 * Report that a node failed under a connection that was bound to it.
+	 * @param node the node
+	 * @param failure what failed
+	 */
+	void reportFailure(DataSourceNode node, Throwable failure) {
+		this.topology.reportFailure(node, failure);
+	}
+
 	private static List<ReplicaCandidate> without(List<ReplicaCandidate> candidates, ReplicaCandidate failed) {
 		List<ReplicaCandidate> remaining = new ArrayList<>(candidates);
 		remaining.remove(failed);

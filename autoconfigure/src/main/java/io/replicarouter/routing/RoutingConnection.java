@@ -171,7 +171,12 @@ final class RoutingConnection implements RoutedConnection {
 	@Override
 	public void commit() throws SQLException {
 		if (this.target != null) {
-			this.target.commit();
+			try {
+				this.target.commit();
+			}
+			catch (SQLException ex) {
+				endReadOnlyWorkOnLostReplica(ex);
+			}
 		}
 		else {
 			checkOpen();
@@ -181,10 +186,40 @@ final class RoutingConnection implements RoutedConnection {
 	@Override
 	public void rollback() throws SQLException {
 		if (this.target != null) {
-			this.target.rollback();
+			try {
+				this.target.rollback();
+			}
+			catch (SQLException ex) {
+				endReadOnlyWorkOnLostReplica(ex);
+			}
 		}
 		else {
 			checkOpen();
+		}
+	}
+
+	/**
+	 * A read-only transaction on a replica has nothing to commit or roll back: if the
+	 * replica went away before the end, what was read stays valid, so the caller need not
+	 * fail. The replica is reported; anything else is rethrown.
+	 */
+	private void endReadOnlyWorkOnLostReplica(SQLException ex) throws SQLException {
+		DataSourceNode bound = this.node;
+		boolean readOnlyWork = this.reason == RoutingReason.READ_ONLY
+				|| this.reason == RoutingReason.NON_TRANSACTIONAL_READ;
+		if (bound == null || bound.role() != NodeRole.REPLICA || !readOnlyWork
+				|| !(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
+			throw ex;
+		}
+		this.router.reportFailure(bound, ex);
+	}
+
+	private static boolean isClosed(@Nullable Connection connection) {
+		try {
+			return connection == null || connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
 		}
 	}
 

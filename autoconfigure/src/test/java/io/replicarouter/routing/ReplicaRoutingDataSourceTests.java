@@ -295,6 +295,43 @@ class ReplicaRoutingDataSourceTests {
 		assertThat(read.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
 	}
 
+	@Test
+	void readOnlyTransactionWhoseReplicaDiesBeforeCommitEndsWithoutErrorAndReportsTheReplica() throws SQLException {
+		org.mockito.BDDMockito.willThrow(new SQLException("terminating connection", "57P01"))
+			.given(this.replicaConnection1)
+			.commit();
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1));
+		Connection connection = router(topology, Fallback.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		connection.commit();
+		assertThat(topology.failed).containsExactly(this.replica1);
+	}
+
+	@Test
+	void failedCommitOfAReadWriteTransactionIsRethrown() throws SQLException {
+		org.mockito.BDDMockito.willThrow(new SQLException("terminating connection", "57P01"))
+			.given(this.primaryConnection)
+			.commit();
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit);
+	}
+
+	@Test
+	void otherCommitFailuresOfReadOnlyTransactionsAreRethrown() throws SQLException {
+		org.mockito.BDDMockito.willThrow(new SQLException("could not serialize", "40001"))
+			.given(this.replicaConnection1)
+			.commit();
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit);
+	}
+
 	private ReplicaRoutingDataSource router(NonTransactionalReads nonTransactionalReads) {
 		return new ReplicaRoutingDataSource(nodes(), RoutingTopology.allEligible(List.of(this.replica1, this.replica2)),
 				new RoundRobinReplicaSelector(), Fallback.PRIMARY, nonTransactionalReads, true);

@@ -1,0 +1,89 @@
+package io.replicarouter.it;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.replicarouter.test.PostgresReplicationCluster;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A minimal application on replica-router for integration tests that need a context of
+ * their own (their own cluster, their own properties): plain {@code @Transactional}
+ * services, nothing else.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(excludeName = {
+		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+		"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
+		"org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration" })
+@Import(RouterTestApplication.Queries.class)
+public class RouterTestApplication {
+
+	/**
+	 * Start the application on the given cluster: its primary and every replica, plus the
+	 * given properties.
+	 * @param cluster the cluster
+	 * @param properties more properties, {@code key=value}
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, String... properties) {
+		List<String> all = new ArrayList<>();
+		all.add("spring.datasource.url=" + cluster.primary().jdbcUrl());
+		all.add("spring.datasource.username=" + cluster.username());
+		all.add("spring.datasource.password=" + cluster.password());
+		for (int i = 0; i < cluster.replicas().size(); i++) {
+			all.add("replica-router.replicas[" + i + "].url=" + cluster.replica(i).jdbcUrl());
+		}
+		all.add("spring.flyway.enabled=false");
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(RouterTestApplication.class).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
+	/**
+	 * Transactional work whose answers say which server did it.
+	 */
+	@Service
+	public static class Queries {
+
+		private final JdbcTemplate jdbc;
+
+		public Queries(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@Transactional(readOnly = true)
+		public Server readOnly() {
+			return this.jdbc.queryForObject(Server.QUERY,
+					(rs, row) -> new Server(rs.getInt("port"), rs.getBoolean("in_recovery")));
+		}
+
+		@Transactional
+		public Server readWrite() {
+			return this.jdbc.queryForObject(Server.QUERY,
+					(rs, row) -> new Server(rs.getInt("port"), rs.getBoolean("in_recovery")));
+		}
+
+		/**
+		 * Insert a row into {@code ledger (id bigserial, written_on int default
+		 * inet_server_port())} and return its id.
+		 * @return the id
+		 */
+		@Transactional
+		public long write() {
+			return this.jdbc.queryForObject("insert into ledger default values returning id", Long.class);
+		}
+
+	}
+
+}

@@ -1,0 +1,153 @@
+package io.replicarouter.routing;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.annotation.Transactional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.Mockito.mock;
+
+class ReadOnlyTransactionRetryInterceptorTests {
+
+	private final DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, mock(DataSource.class),
+			"jdbc:postgresql://r/db", 1);
+
+	private final DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, mock(DataSource.class),
+			"jdbc:postgresql://p/db", 1);
+
+	private final List<DataSourceNode> reported = new ArrayList<>();
+
+	@Test
+	void readOnlyMethodThatLostItsReplicaRunsAgainAndTheReplicaIsReported() {
+		Reads reads = proxy(new Reads(failures(1, "57P01"), this.replica), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.calls()).isEqualTo(2);
+		assertThat(this.reported).containsExactly(this.replica);
+	}
+
+	@Test
+	void givesUpAfterMaxAttempts() {
+		Reads reads = proxy(new Reads(failures(5, "08006"), this.replica), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
+		assertThat(reads.calls()).isEqualTo(3);
+	}
+
+	@Test
+	void recoveryConflictRunsAgainWithoutReportingTheReplica() {
+		Reads reads = proxy(new Reads(failures(1, "40001"), this.replica), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(this.reported).isEmpty();
+	}
+
+	@Test
+	void failureOnThePrimaryIsNotRetried() {
+		Reads reads = proxy(new Reads(failures(1, "08006"), this.primary), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
+		assertThat(reads.calls()).isEqualTo(1);
+	}
+
+	@Test
+	void otherFailuresAreNotRetried() {
+		Reads reads = proxy(new Reads(failures(1, "42P01"), this.replica), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
+		assertThat(reads.calls()).isEqualTo(1);
+	}
+
+	@Test
+	void readWriteMethodsAreNotRetried() {
+		Reads reads = proxy(new Reads(failures(1, "57P01"), this.replica), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::write);
+		assertThat(reads.calls()).isEqualTo(1);
+	}
+
+	private Reads proxy(Reads target, int maxAttempts) {
+		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
+		ProxyFactory factory = new ProxyFactory(target);
+		factory.setProxyTargetClass(true);
+		factory.addAdvice(new ReadOnlyTransactionRetryInterceptor(attributes, new Reporting(), maxAttempts));
+		return (Reads) factory.getProxy();
+	}
+
+	private static List<String> failures(int count, String sqlState) {
+		List<String> failures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			failures.add(sqlState);
+		}
+		return failures;
+	}
+
+	static class Reads {
+
+		private final List<String> failures;
+
+		private final DataSourceNode node;
+
+		private final AtomicInteger calls = new AtomicInteger();
+
+		Reads(List<String> failures, DataSourceNode node) {
+			this.failures = failures;
+			this.node = node;
+		}
+
+		@Transactional(readOnly = true)
+		public String read() {
+			return run();
+		}
+
+		@Transactional
+		public String write() {
+			return run();
+		}
+
+		private String run() {
+			this.calls.incrementAndGet();
+			RoutingTrace.record(this.node);
+			if (!this.failures.isEmpty()) {
+				String state = this.failures.remove(0);
+				throw new DataAccessResourceFailureException("failed", new SQLException("failed " + state, state));
+			}
+			return "ok";
+		}
+
+		int calls() {
+			return this.calls.get();
+		}
+
+	}
+
+	private final class Reporting implements RoutingTopology {
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return List.of();
+		}
+
+		@Override
+		public String primaryUnavailableReason() {
+			return null;
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return "";
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+			ReadOnlyTransactionRetryInterceptorTests.this.reported.add(node);
+		}
+
+	}
+
+}
