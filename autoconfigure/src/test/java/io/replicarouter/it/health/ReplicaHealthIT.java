@@ -22,6 +22,7 @@ import io.replicarouter.replica.NodeHealth;
 import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.NoEligibleReplicaException;
+import io.replicarouter.routing.PrimaryUnavailableException;
 import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationCluster;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
@@ -201,6 +202,25 @@ class ReplicaHealthIT {
 			.withMessageContaining("replica-2 down");
 		assertThat(queries().readWrite().port()).as("writes are not affected")
 			.isEqualTo(extension.cluster().primary().port());
+	}
+
+	@Test
+	void configuredRolesAreCheckedAgainstTheServers() throws Exception {
+		PostgresReplicationCluster cluster = extension.cluster();
+		String primaryThroughLocalhost = cluster.primary().jdbcUrl().replace("127.0.0.1", "localhost");
+		this.context = start("spring.datasource.url=" + cluster.replica(1).jdbcUrl(),
+				"replica-router.replicas[1].url=" + primaryThroughLocalhost);
+		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
+		assertThat(monitor.primaryHealth().state()).isEqualTo(NodeState.DEMOTED);
+		assertThat(state(monitor, "replica-2")).isEqualTo(NodeState.MISCONFIGURED);
+		assertThat(health(monitor, "replica-2").detail()).contains("not in recovery");
+		long started = System.nanoTime();
+		assertThatException().isThrownBy(() -> queries().write())
+			.havingRootCause()
+			.isInstanceOf(PrimaryUnavailableException.class)
+			.withMessageContaining("in recovery");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("fails fast").isLessThan(Duration.ofSeconds(1));
+		assertThat(servedBy(50)).containsOnlyKeys("replica-1");
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
