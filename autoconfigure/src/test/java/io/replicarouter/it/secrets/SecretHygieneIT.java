@@ -1,10 +1,16 @@
 package io.replicarouter.it.secrets;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.replicarouter.it.RoutingTestCluster;
 import io.replicarouter.it.Server;
+import io.replicarouter.replica.NodeHealth;
+import io.replicarouter.replica.NodeState;
+import io.replicarouter.replica.ReplicaHealthMonitor;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.test.PostgresReplicationCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With every logger at DEBUG, neither the primary's password nor a replica's (right or
- * wrong) shows up in the log or in the messages of an exception a caller sees.
+ * wrong) shows up in the log, in the monitor's view of the nodes, or in the messages of
+ * an exception a caller sees.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretHygieneIT {
@@ -63,10 +70,24 @@ class SecretHygieneIT {
 				}
 			}
 			jdbc.queryForObject("select 1", Integer.class);
-			assertThat(servedBy).as("the replica with the right password served reads")
-				.contains(this.cluster.replica(0).port());
+			assertThat(failures).as("reads avoid the replica that refuses the password").isEmpty();
+			assertThat(servedBy).containsOnly(this.cluster.replica(0).port());
+			ReplicaHealthMonitor monitor = context.getBean(ReplicaHealthMonitor.class);
+			NodeHealth refused = monitor.replicaHealth().get(1);
+			assertThat(refused.state()).isEqualTo(NodeState.DOWN);
+			assertThat(refused.detail()).contains("password authentication failed")
+				.doesNotContain(WRONG_PASSWORD);
+			try (Connection connection = context.getBean(ReplicaRoutingDataSource.class)
+				.getReplicas()
+				.get(1)
+				.dataSource()
+				.getConnection()) {
+				failures.add(new AssertionError("replica-2 accepted a wrong password"));
+			}
+			catch (SQLException ex) {
+				failures.add(ex);
+			}
 		}
-		assertThat(failures).as("the replica with the wrong password failed").isNotEmpty();
 		assertThat(messages(failures)).contains("password authentication failed")
 			.doesNotContain(RoutingTestCluster.PASSWORD)
 			.doesNotContain(WRONG_PASSWORD);
