@@ -1,5 +1,7 @@
 package io.replicarouter.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,9 +9,12 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
+import io.replicarouter.consistency.ConsistencyMode;
+import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.replica.HealthThresholds;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
+import io.replicarouter.routing.ConsistencyGuard;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NodeRole;
@@ -60,7 +65,7 @@ import org.springframework.util.unit.DataSize;
 @Conditional(OnReplicasConfiguredCondition.class)
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
-		DataSourceProperties.class })
+		ConsistencyProperties.class, DataSourceProperties.class })
 @Import(MigrationsOnPrimaryConfiguration.class)
 public final class ReplicaRouterAutoConfiguration {
 
@@ -105,12 +110,27 @@ public final class ReplicaRouterAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	ConsistencyGuard replicaRouterConsistencyGuard(ConsistencyProperties consistency,
+			ReplicaRouterProperties properties, ReplicaHealthProperties health) {
+		SettingsValidator.validate(consistency);
+		if (consistency.getMode() == ConsistencyMode.NONE) {
+			return ConsistencyGuard.NONE;
+		}
+		// After max-lag (plus the probes' granularity) every replica in rotation has replayed
+		// a write, so its token stops mattering.
+		Duration tokenLifetime = properties.getMaxLag().plus(health.getProbeInterval().multipliedBy(2)).plusSeconds(1);
+		return new ScopedConsistencyGuard(consistency.getMode(), consistency.getMaxWait(),
+				consistency.getStickyWindow(), tokenLifetime, Clock.systemUTC());
+	}
+
+	@Bean
 	ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
-			ReplicaRouterProperties properties) {
+			ConsistencyGuard consistency, ReplicaRouterProperties properties) {
 		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
 				|| primary.isAutoCommit();
 		return new ReplicaRoutingDataSource(nodes, topology, selector, properties.getFallback(),
-				properties.getNonTransactionalReads(), autoCommit);
+				properties.getNonTransactionalReads(), autoCommit, consistency);
 	}
 
 	@Bean

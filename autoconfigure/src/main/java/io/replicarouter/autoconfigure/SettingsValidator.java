@@ -36,6 +36,17 @@ final class SettingsValidator {
 				ReplicaHealthProperties.PREFIX + ".probe-interval");
 	}
 
+	static void validate(ConsistencyProperties consistency) {
+		String prefix = ConsistencyProperties.PREFIX;
+		if (consistency.getMaxWait().isNegative()) {
+			throw new InvalidReplicaRouterConfigurationException(prefix + ".max-wait",
+					"it is " + consistency.getMaxWait() + " but must not be negative",
+					"Set 0 to read from the primary at once when no replica has caught up, or a short wait such "
+							+ "as 50ms.");
+		}
+		positive(prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
+	}
+
 	private static void positive(String property, Duration value, String example) {
 		if (value.isNegative() || value.isZero()) {
 			throw new InvalidReplicaRouterConfigurationException(property,

@@ -53,6 +53,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 	private final boolean defaultAutoCommit;
 
+	private final ConsistencyGuard consistency;
+
 	/**
 	 * Create a routing data source.
 	 * @param nodes the primary and the replicas
@@ -61,15 +63,18 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * @param fallback what a read does when no replica is eligible
 	 * @param nonTransactionalReads where connections taken outside a transaction go
 	 * @param defaultAutoCommit the auto-commit mode the pools hand connections out with
+	 * @param consistency what reads must have seen (read-your-writes)
 	 */
 	public ReplicaRoutingDataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
-			Fallback fallback, NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit) {
+			Fallback fallback, NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit,
+			ConsistencyGuard consistency) {
 		this.nodes = nodes;
 		this.topology = topology;
 		this.selector = selector;
 		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
+		this.consistency = consistency;
 	}
 
 	/**
@@ -118,13 +123,9 @@ public class ReplicaRoutingDataSource implements DataSource {
 	Connection acquire(boolean readOnly, boolean autoCommit, RoutingConnection handle) throws SQLException {
 		RoutingReason reason = reason(readOnly, autoCommit);
 		if (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ) {
-			Connection connection = acquireFromReplica(reason, handle);
-			if (connection != null) {
-				return connection;
-			}
-			reason = RoutingReason.FALLBACK;
+			return acquireForRead(reason, handle);
 		}
-		else if (reason == RoutingReason.READ_WRITE) {
+		if (reason == RoutingReason.READ_WRITE) {
 			String unavailable = this.topology.primaryUnavailableReason();
 			if (unavailable != null) {
 				throw new PrimaryUnavailableException(unavailable);
@@ -133,19 +134,38 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return bind(this.nodes.primary(), reason, handle);
 	}
 
-	private @Nullable Connection acquireFromReplica(RoutingReason reason, RoutingConnection handle)
-			throws SQLException {
+	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
+		long required = this.consistency.requiredReplayLsn();
+		if (required == ConsistencyGuard.PRIMARY_ONLY) {
+			return bind(this.nodes.primary(), RoutingReason.CONSISTENCY, handle);
+		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
+		if (required >= 0 && !candidates.isEmpty()) {
+			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
+			if (caughtUp.isEmpty()) {
+				// The cached positions are up to a probe interval old: ask one replica.
+				Connection checked = acquireCheckedReplica(reason, candidates, required, handle);
+				return (checked != null) ? checked : bind(this.nodes.primary(), RoutingReason.CONSISTENCY, handle);
+			}
+			candidates = caughtUp;
+		}
+		Connection connection = acquireFromReplica(reason, candidates, handle);
+		return (connection != null) ? connection : bind(this.nodes.primary(), RoutingReason.FALLBACK, handle);
+	}
+
+	private @Nullable Connection acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
+			RoutingConnection handle) throws SQLException {
+		List<ReplicaCandidate> candidates = eligible;
 		while (!candidates.isEmpty()) {
 			ReplicaCandidate candidate = this.selector.select(candidates);
 			try {
-				return bind(candidate.node(), reason, handle);
+				Connection connection = bind(candidate.node(), reason, handle);
+				this.consistency.afterRead(candidate.replayLsn());
+				return connection;
 			}
 			catch (SQLException ex) {
 				// Nothing ran on this connection yet, so another node can serve it safely.
-				this.topology.reportFailure(candidate.node(), ex);
-				logger.warn("Could not get a connection from " + candidate.node().name() + " ("
-						+ ex.getMessage() + "); trying another node");
+				failedToConnect(candidate, ex);
 				candidates = without(candidates, candidate);
 			}
 		}
@@ -153,6 +173,93 @@ public class ReplicaRoutingDataSource implements DataSource {
 			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
 		}
 		return null;
+	}
+
+	private @Nullable Connection acquireCheckedReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
+			long required, RoutingConnection handle) throws SQLException {
+		List<ReplicaCandidate> candidates = eligible;
+		while (!candidates.isEmpty()) {
+			ReplicaCandidate candidate = this.selector.select(candidates);
+			Connection connection;
+			long replayed;
+			try {
+				connection = candidate.node().dataSource().getConnection();
+			}
+			catch (SQLException ex) {
+				failedToConnect(candidate, ex);
+				candidates = without(candidates, candidate);
+				continue;
+			}
+			try {
+				if (!connection.getAutoCommit()) {
+					connection.setAutoCommit(true);
+				}
+				replayed = ReplayPositions.awaitReplay(connection, required, this.consistency.maxWait());
+			}
+			catch (SQLException ex) {
+				connection.close();
+				failedToConnect(candidate, ex);
+				candidates = without(candidates, candidate);
+				continue;
+			}
+			if (replayed < 0) {
+				connection.close();
+				return null;
+			}
+			handle.bound(candidate.node(), reason);
+			RoutingTrace.record(candidate.node());
+			this.consistency.afterRead(replayed);
+			return connection;
+		}
+		return null;
+	}
+
+	private void failedToConnect(ReplicaCandidate candidate, SQLException ex) {
+		this.topology.reportFailure(candidate.node(), ex);
+		logger.warn("Could not get a connection from " + candidate.node().name() + " (" + ex.getMessage()
+				+ "); trying another node");
+	}
+
+	/**
+	 * Called after a connection bound to the primary for read-write work committed, or
+	 * was released in auto-commit mode: lets the consistency guard record the write.
+	 * @param connection the physical connection, idle
+	 */
+	void afterPrimaryWrite(Connection connection) {
+		try {
+			boolean autoCommit = connection.getAutoCommit();
+			if (!autoCommit) {
+				// Idle after commit, so switching costs no round trip and the query below
+				// opens no transaction.
+				connection.setAutoCommit(true);
+			}
+			try {
+				this.consistency.afterWrite(connection);
+			}
+			finally {
+				if (!autoCommit) {
+					connection.setAutoCommit(false);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not record a write for read-your-writes: " + ex.getMessage());
+		}
+	}
+
+	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, long required) {
+		List<ReplicaCandidate> caughtUp = null;
+		for (int i = 0; i < candidates.size(); i++) {
+			ReplicaCandidate candidate = candidates.get(i);
+			boolean ok = candidate.replayLsn() >= required;
+			if (caughtUp == null && !ok) {
+				caughtUp = new ArrayList<>(candidates.subList(0, i));
+			}
+			else if (caughtUp != null && ok) {
+				caughtUp.add(candidate);
+			}
+		}
+		return (caughtUp != null) ? caughtUp : candidates;
 	}
 
 	private Connection bind(DataSourceNode node, RoutingReason reason, RoutingConnection handle)

@@ -51,6 +51,8 @@ final class RoutingConnection implements RoutedConnection {
 
 	private @Nullable RoutingReason reason;
 
+	private boolean unrecordedWrite;
+
 	RoutingConnection(ReplicaRoutingDataSource router, boolean defaultAutoCommit) {
 		this.router = router;
 		this.autoCommit = defaultAutoCommit;
@@ -59,6 +61,7 @@ final class RoutingConnection implements RoutedConnection {
 	void bound(DataSourceNode node, RoutingReason reason) {
 		this.node = node;
 		this.reason = reason;
+		this.unrecordedWrite = (reason == RoutingReason.READ_WRITE);
 	}
 
 	@Override
@@ -74,6 +77,8 @@ final class RoutingConnection implements RoutedConnection {
 	private Connection target() throws SQLException {
 		Connection connection = this.target;
 		if (connection != null) {
+			// A statement on a read-write connection may write again after a commit.
+			this.unrecordedWrite |= (this.reason == RoutingReason.READ_WRITE);
 			return connection;
 		}
 		if (this.closed) {
@@ -176,6 +181,11 @@ final class RoutingConnection implements RoutedConnection {
 			}
 			catch (SQLException ex) {
 				endReadOnlyWorkOnLostReplica(ex);
+				return;
+			}
+			if (this.unrecordedWrite) {
+				this.unrecordedWrite = false;
+				this.router.afterPrimaryWrite(this.target);
 			}
 		}
 		else {
@@ -186,6 +196,7 @@ final class RoutingConnection implements RoutedConnection {
 	@Override
 	public void rollback() throws SQLException {
 		if (this.target != null) {
+			this.unrecordedWrite = false;
 			try {
 				this.target.rollback();
 			}
@@ -229,7 +240,16 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
-			connection.close();
+			try {
+				if (this.unrecordedWrite && connection.getAutoCommit()) {
+					// Work in auto-commit mode committed statement by statement.
+					this.unrecordedWrite = false;
+					this.router.afterPrimaryWrite(connection);
+				}
+			}
+			finally {
+				connection.close();
+			}
 		}
 	}
 

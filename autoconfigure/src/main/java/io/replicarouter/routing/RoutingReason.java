@@ -31,6 +31,12 @@ public enum RoutingReason {
 	 * A read-only transaction on the primary because no replica was eligible or every
 	 * eligible replica failed to give a connection ({@code replica-router.fallback=primary}).
 	 */
-	FALLBACK
+	FALLBACK,
+
+	/**
+	 * A read-only transaction on the primary because no replica had replayed the scope's
+	 * last write (read-your-writes).
+	 */
+	CONSISTENCY
 
 }

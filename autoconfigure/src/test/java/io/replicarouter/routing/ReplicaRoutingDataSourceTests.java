@@ -332,14 +332,212 @@ class ReplicaRoutingDataSourceTests {
 		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit);
 	}
 
+	@Test
+	void readWriteCommitLetsTheConsistencyGuardRecordTheWriteOnceOnAnIdleAutoCommitConnection() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		ReplicaRoutingDataSource router = router(guard);
+		Connection connection = router.getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		given(this.primaryConnection.getAutoCommit()).willReturn(false);
+		connection.commit();
+		var order = inOrder(this.primaryConnection);
+		order.verify(this.primaryConnection).commit();
+		order.verify(this.primaryConnection).setAutoCommit(true);
+		order.verify(this.primaryConnection).setAutoCommit(false);
+		given(this.primaryConnection.getAutoCommit()).willReturn(true);
+		connection.setAutoCommit(true);
+		connection.close();
+		assertThat(guard.writes).isEqualTo(1);
+	}
+
+	@Test
+	void autoCommitWorkOnThePrimaryIsRecordedWhenTheConnectionIsReleased() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		Connection connection = router(guard).getConnection();
+		connection.createStatement();
+		connection.close();
+		assertThat(guard.writes).isEqualTo(1);
+	}
+
+	@Test
+	void readsAndRollbacksRecordNoWrite() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		ReplicaRoutingDataSource router = router(guard);
+		Connection read = router.getConnection();
+		read.setReadOnly(true);
+		read.setAutoCommit(false);
+		read.createStatement();
+		read.commit();
+		read.close();
+		Connection rolledBack = router.getConnection();
+		rolledBack.setAutoCommit(false);
+		rolledBack.createStatement();
+		given(this.primaryConnection.getAutoCommit()).willReturn(false);
+		rolledBack.rollback();
+		rolledBack.close();
+		assertThat(guard.writes).isZero();
+	}
+
+	@Test
+	void readGoesToAReplicaKnownToHaveReplayedTheRequiredPosition() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		RoutingTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50), candidate(this.replica2, 150)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		for (int i = 0; i < 4; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.createStatement();
+			assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica2);
+		}
+		assertThat(guard.seen).isEqualTo(150);
+		verify(this.replicaPool1, never()).getConnection();
+	}
+
+	@Test
+	void readThatMustSeeAWriteNoReplicaIsKnownToHaveReplayedRunsOnThePrimaryIfTheCheckedReplicaIsBehind()
+			throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		java.sql.Statement check = mock(java.sql.Statement.class);
+		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
+		given(this.replicaConnection1.createStatement()).willReturn(check);
+		given(check.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(position.next()).willReturn(true);
+		given(position.getLong(1)).willReturn(60L);
+		RoutingTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		connection.prepareStatement("select 1");
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.CONSISTENCY);
+		verify(this.replicaConnection1).close();
+		given(position.getLong(1)).willReturn(120L);
+		Connection again = router.getConnection();
+		again.setReadOnly(true);
+		again.prepareStatement("select 1");
+		assertThat(again.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
+		assertThat(guard.seen).isEqualTo(120);
+	}
+
+	@Test
+	void primaryOnlyRequirementSendsReadsToThePrimary() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		Connection connection = router(guard).getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.CONSISTENCY);
+		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
+	}
+
+	private ReplicaRoutingDataSource router(ConsistencyGuard guard) {
+		return new ReplicaRoutingDataSource(nodes(), RoutingTopology.allEligible(List.of(this.replica1, this.replica2)),
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+	}
+
+	private static ReplicaCandidate candidate(DataSourceNode node, long replayLsn) {
+		return new ReplicaCandidate() {
+
+			@Override
+			public DataSourceNode node() {
+				return node;
+			}
+
+			@Override
+			public java.time.Duration lag() {
+				return java.time.Duration.ZERO;
+			}
+
+			@Override
+			public long lagBytes() {
+				return 0;
+			}
+
+			@Override
+			public long replayLsn() {
+				return replayLsn;
+			}
+
+			@Override
+			public int activeConnections() {
+				return 0;
+			}
+
+		};
+	}
+
+	private static final class FixedTopology implements RoutingTopology {
+
+		private final List<ReplicaCandidate> candidates;
+
+		FixedTopology(List<ReplicaCandidate> candidates) {
+			this.candidates = candidates;
+		}
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return this.candidates;
+		}
+
+		@Override
+		public String primaryUnavailableReason() {
+			return null;
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return "";
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+		}
+
+	}
+
+	private static final class RecordingGuard implements ConsistencyGuard {
+
+		private int writes;
+
+		private long required = NO_REQUIREMENT;
+
+		private long seen = -1;
+
+		@Override
+		public void afterWrite(Connection primary) {
+			this.writes++;
+		}
+
+		@Override
+		public long requiredReplayLsn() {
+			return this.required;
+		}
+
+		@Override
+		public void afterRead(long replayLsn) {
+			this.seen = Math.max(this.seen, replayLsn);
+		}
+
+		@Override
+		public java.time.Duration maxWait() {
+			return java.time.Duration.ZERO;
+		}
+
+	}
+
 	private ReplicaRoutingDataSource router(NonTransactionalReads nonTransactionalReads) {
 		return new ReplicaRoutingDataSource(nodes(), RoutingTopology.allEligible(List.of(this.replica1, this.replica2)),
-				new RoundRobinReplicaSelector(), Fallback.PRIMARY, nonTransactionalReads, true);
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, nonTransactionalReads, true, ConsistencyGuard.NONE);
 	}
 
 	private ReplicaRoutingDataSource router(RoutingTopology topology, Fallback fallback) {
 		return new ReplicaRoutingDataSource(nodes(), topology, new RoundRobinReplicaSelector(), fallback,
-				NonTransactionalReads.PRIMARY, true);
+				NonTransactionalReads.PRIMARY, true, ConsistencyGuard.NONE);
 	}
 
 	private DatabaseNodes nodes() {

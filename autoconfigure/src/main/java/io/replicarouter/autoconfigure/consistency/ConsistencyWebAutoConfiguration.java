@@ -1,0 +1,97 @@
+package io.replicarouter.autoconfigure.consistency;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.function.Function;
+
+import io.replicarouter.autoconfigure.ConsistencyProperties;
+import io.replicarouter.autoconfigure.ConsistencyProperties.Redis.Key;
+import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.consistency.ConsistencyTokenStore;
+import io.replicarouter.consistency.ScopedConsistencyGuard;
+import io.replicarouter.consistency.redis.RedisConsistencyTokenStore;
+import io.replicarouter.consistency.web.ConsistencyScopeFilter;
+import io.replicarouter.routing.ConsistencyGuard;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives each servlet request its own consistency scope, carried between requests by a
+ * cookie or header, or by Redis ({@code replica-router.consistency.store=redis}).
+ */
+@AutoConfiguration(after = ReplicaRouterAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+@ConditionalOnBean(ReplicaRoutingDataSource.class)
+@ConditionalOnBooleanProperty(name = "replica-router.consistency.web.enabled", matchIfMissing = true)
+public final class ConsistencyWebAutoConfiguration {
+
+	/**
+	 * Runs before any other filter that may read the database (security, sessions).
+	 */
+	public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
+
+	@Bean
+	@ConditionalOnMissingBean(name = "replicaRouterConsistencyScopeFilter")
+	FilterRegistrationBean<ConsistencyScopeFilter> replicaRouterConsistencyScopeFilter(
+			ConsistencyProperties properties, ConsistencyGuard guard, ObjectProvider<ConsistencyTokenStore> store) {
+		Duration lifetime = (guard instanceof ScopedConsistencyGuard scoped) ? scoped.tokenLifetime()
+				: properties.getStickyWindow();
+		ConsistencyTokenStore tokenStore = (properties.getStore() == ConsistencyProperties.Store.REDIS)
+				? store.getIfAvailable() : null;
+		ConsistencyProperties.Web web = properties.getWeb();
+		ConsistencyScopeFilter filter = new ConsistencyScopeFilter(web.getCookieName(), web.getHeaderName(),
+				web.isCookieSecure(), lifetime, tokenStore, storeKey(properties.getRedis().getKey()));
+		FilterRegistrationBean<ConsistencyScopeFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(FILTER_ORDER);
+		registration.setName("replicaRouterConsistencyScopeFilter");
+		return registration;
+	}
+
+	private static Function<HttpServletRequest, @Nullable String> storeKey(Key key) {
+		if (key == Key.SESSION) {
+			return (request) -> {
+				HttpSession session = request.getSession(false);
+				return (session != null) ? "session:" + session.getId() : null;
+			};
+		}
+		return (request) -> {
+			Principal principal = request.getUserPrincipal();
+			return (principal != null) ? "principal:" + principal.getName() : null;
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(StringRedisTemplate.class)
+	@ConditionalOnProperty(name = "replica-router.consistency.store", havingValue = "redis")
+	static class RedisStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ConsistencyTokenStore.class)
+		@ConditionalOnBean(StringRedisTemplate.class)
+		RedisConsistencyTokenStore redisConsistencyTokenStore(StringRedisTemplate redis,
+				ConsistencyProperties properties) {
+			return new RedisConsistencyTokenStore(redis, properties.getRedis().getKeyPrefix());
+		}
+
+	}
+
+}

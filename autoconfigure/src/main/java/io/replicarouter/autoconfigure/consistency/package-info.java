@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of read-your-writes for web requests.
+ */
+@NullMarked
+package io.replicarouter.autoconfigure.consistency;
+
+import org.jspecify.annotations.NullMarked;

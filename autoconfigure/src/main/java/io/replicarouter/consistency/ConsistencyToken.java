@@ -1,0 +1,86 @@
+package io.replicarouter.consistency;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a scope must not read behind: the primary's WAL position after its last write and
+ * when that write happened. Immutable. Its text form, {@code 1.<lsn hex>.<epoch millis
+ * hex>}, travels in cookies, headers, messages or Redis; text from outside is untrusted,
+ * and {@link #parse(String)} accepts only that exact form.
+ *
+ * @param lsn the WAL position, or -1 when unknown
+ * @param writtenAt when the write committed, in epoch milliseconds, or 0 when never
+ */
+public record ConsistencyToken(long lsn, long writtenAt) {
+
+	/**
+	 * A token that requires nothing.
+	 */
+	public static final ConsistencyToken EMPTY = new ConsistencyToken(-1, 0);
+
+	private static final int MAX_LENGTH = 40;
+
+	private static final Pattern FORMAT = Pattern.compile("1\\.[0-9a-f]{1,16}\\.[0-9a-f]{1,16}");
+
+	/**
+	 * Return whether this token requires anything.
+	 * @return whether it is empty
+	 */
+	public boolean isEmpty() {
+		return this.writtenAt == 0;
+	}
+
+	/**
+	 * Return a token that requires what this one and the other one require.
+	 * @param other the other token
+	 * @return the merged token
+	 */
+	public ConsistencyToken merge(ConsistencyToken other) {
+		if (other.isEmpty()) {
+			return this;
+		}
+		if (isEmpty()) {
+			return other;
+		}
+		return new ConsistencyToken(Math.max(this.lsn, other.lsn), Math.max(this.writtenAt, other.writtenAt));
+	}
+
+	/**
+	 * Return the text form of this token.
+	 * @return the text, empty for an empty token
+	 */
+	public String encode() {
+		if (isEmpty()) {
+			return "";
+		}
+		return "1." + Long.toHexString(Math.max(this.lsn, 0)) + "." + Long.toHexString(this.writtenAt);
+	}
+
+	/**
+	 * Parse the text form of a token. Anything else, including oversized or tampered text,
+	 * gives an empty result, never an exception.
+	 * @param text the text, may be {@code null}
+	 * @return the token, or empty
+	 */
+	public static Optional<ConsistencyToken> parse(@Nullable String text) {
+		if (text == null || text.isEmpty() || text.length() > MAX_LENGTH || !FORMAT.matcher(text).matches()) {
+			return Optional.empty();
+		}
+		int second = text.indexOf('.', 2);
+		try {
+			long lsn = Long.parseUnsignedLong(text, 2, second, 16);
+			long writtenAt = Long.parseUnsignedLong(text, second + 1, text.length(), 16);
+			if (lsn < 0 || writtenAt <= 0) {
+				return Optional.empty();
+			}
+			return Optional.of(new ConsistencyToken(lsn, writtenAt));
+		}
+		catch (NumberFormatException ex) {
+			return Optional.empty();
+		}
+	}
+
+}

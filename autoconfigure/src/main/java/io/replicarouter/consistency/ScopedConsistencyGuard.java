@@ -1,0 +1,132 @@
+package io.replicarouter.consistency;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.replicarouter.routing.ConsistencyGuard;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.Assert;
+
+/**
+ * Read-your-writes for the current {@link ConsistencyScope}.
+ * <p>
+ * In {@link ConsistencyMode#LSN} mode a commit on the primary is followed by one query for
+ * the primary's WAL insert position, recorded in the scope; a later read of the scope needs
+ * a replica that has replayed it (and any position the scope already read at, so reads
+ * never go back in time). A token stops mattering once it is older than
+ * {@code tokenTtl}: by then every replica in rotation has replayed it, since none lags more
+ * than {@code max-lag}. A token dated in the future is ignored, so a client cannot pin its
+ * reads to the primary for ever.
+ * <p>
+ * In {@link ConsistencyMode#STICKY} mode a write sends the scope's reads to the primary for
+ * {@code stickyWindow}, and no query is run.
+ */
+public final class ScopedConsistencyGuard implements ConsistencyGuard {
+
+	private static final Log logger = LogFactory.getLog(ScopedConsistencyGuard.class);
+
+	private static final String INSERT_POSITION = "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
+
+	private static final long FUTURE_TOLERANCE_MILLIS = 5_000;
+
+	private final ConsistencyMode mode;
+
+	private final Duration maxWait;
+
+	private final long stickyWindowMillis;
+
+	private final long tokenTtlMillis;
+
+	private final Clock clock;
+
+	/**
+	 * Create a guard.
+	 * @param mode {@link ConsistencyMode#LSN} or {@link ConsistencyMode#STICKY}
+	 * @param maxWait how long a read may wait for a replica to catch up
+	 * @param stickyWindow how long reads go to the primary after a write in sticky mode,
+	 * or after a write whose position could not be read in LSN mode
+	 * @param tokenTtl how long an LSN token is honoured
+	 * @param clock the clock
+	 */
+	public ScopedConsistencyGuard(ConsistencyMode mode, Duration maxWait, Duration stickyWindow, Duration tokenTtl,
+			Clock clock) {
+		Assert.isTrue(mode != ConsistencyMode.NONE, "Use ConsistencyGuard.NONE for mode NONE");
+		this.mode = mode;
+		this.maxWait = maxWait;
+		this.stickyWindowMillis = stickyWindow.toMillis();
+		this.tokenTtlMillis = tokenTtl.toMillis();
+		this.clock = clock;
+	}
+
+	@Override
+	public void afterWrite(Connection primary) {
+		long now = this.clock.millis();
+		long lsn = -1;
+		if (this.mode == ConsistencyMode.LSN) {
+			try (Statement statement = primary.createStatement();
+					ResultSet result = statement.executeQuery(INSERT_POSITION)) {
+				result.next();
+				lsn = result.getLong(1);
+			}
+			catch (SQLException ex) {
+				// The write committed; without its position the scope reads from the primary
+				// for the sticky window instead.
+				logger.warn("Could not read the primary's WAL position after a write (" + ex.getMessage()
+						+ "); reads of this scope go to the primary for " + this.stickyWindowMillis + " ms");
+			}
+		}
+		ConsistencyScope.current().recordWrite(lsn, now);
+	}
+
+	@Override
+	public long requiredReplayLsn() {
+		ConsistencyScope scope = ConsistencyScope.current();
+		ConsistencyToken token = scope.token();
+		long seen = (this.mode == ConsistencyMode.LSN) ? scope.seenLsn() : NO_REQUIREMENT;
+		if (token.isEmpty()) {
+			return seen;
+		}
+		long age = this.clock.millis() - token.writtenAt();
+		if (age < -FUTURE_TOLERANCE_MILLIS) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Ignoring a consistency token dated in the future: " + token.encode());
+			}
+			return seen;
+		}
+		if (this.mode == ConsistencyMode.STICKY || token.lsn() < 0) {
+			return (age < this.stickyWindowMillis) ? PRIMARY_ONLY : seen;
+		}
+		if (age > this.tokenTtlMillis) {
+			return seen;
+		}
+		return Math.max(token.lsn(), seen);
+	}
+
+	@Override
+	public void afterRead(long replayLsn) {
+		if (this.mode == ConsistencyMode.LSN && replayLsn >= 0) {
+			ConsistencyScope.current().recordSeen(replayLsn);
+		}
+	}
+
+	@Override
+	public Duration maxWait() {
+		return this.maxWait;
+	}
+
+	/**
+	 * Return how long a token matters after its write: the longest a client needs to keep
+	 * it.
+	 * @return the token lifetime
+	 */
+	public Duration tokenLifetime() {
+		return Duration.ofMillis((this.mode == ConsistencyMode.STICKY) ? this.stickyWindowMillis : this.tokenTtlMillis);
+	}
+
+}

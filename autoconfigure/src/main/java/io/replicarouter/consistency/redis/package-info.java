@@ -1,0 +1,7 @@
+/**
+ * A Redis-backed store for consistency tokens.
+ */
+@NullMarked
+package io.replicarouter.consistency.redis;
+
+import org.jspecify.annotations.NullMarked;

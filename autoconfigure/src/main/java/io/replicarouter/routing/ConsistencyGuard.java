@@ -1,0 +1,79 @@
+package io.replicarouter.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * What the router asks of the consistency layer (read-your-writes). Called on the
+ * transaction path: implementations keep their state in memory and do no I/O except the
+ * one query {@link #afterWrite(Connection)} may run.
+ */
+public interface ConsistencyGuard {
+
+	/**
+	 * {@link #requiredReplayLsn()}: no requirement, any eligible replica will do.
+	 */
+	long NO_REQUIREMENT = -1;
+
+	/**
+	 * {@link #requiredReplayLsn()}: the read must run on the primary.
+	 */
+	long PRIMARY_ONLY = Long.MAX_VALUE;
+
+	/**
+	 * A guard that requires nothing: plain routing.
+	 */
+	ConsistencyGuard NONE = new ConsistencyGuard() {
+
+		@Override
+		public void afterWrite(Connection primary) {
+		}
+
+		@Override
+		public long requiredReplayLsn() {
+			return NO_REQUIREMENT;
+		}
+
+		@Override
+		public void afterRead(long replayLsn) {
+		}
+
+		@Override
+		public Duration maxWait() {
+			return Duration.ZERO;
+		}
+
+	};
+
+	/**
+	 * Called after work on the primary committed, with the physical connection, idle and in
+	 * auto-commit mode, on which at most one small query may run (for example to read the
+	 * primary's WAL position).
+	 * @param primary the connection to the primary
+	 * @throws SQLException if that query fails
+	 */
+	void afterWrite(Connection primary) throws SQLException;
+
+	/**
+	 * Return the WAL position a replica must have replayed to serve the next read of the
+	 * current scope.
+	 * @return the position, {@link #NO_REQUIREMENT} or {@link #PRIMARY_ONLY}
+	 */
+	long requiredReplayLsn();
+
+	/**
+	 * Called when a read was bound to a replica, with the replica's replay position as far
+	 * as it is known, so later reads of the scope never see older data.
+	 * @param replayLsn the position, or a negative value when unknown
+	 */
+	void afterRead(long replayLsn);
+
+	/**
+	 * Return how long a read may wait for a replica to replay the required position before
+	 * it runs on the primary instead.
+	 * @return the longest wait, zero for none
+	 */
+	Duration maxWait();
+
+}

@@ -1,0 +1,61 @@
+package io.replicarouter.routing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Asks a replica, over a connection just taken for a read, how far it has replayed: used
+ * only when the monitor's cached position is not enough for the read's consistency
+ * requirement.
+ */
+final class ReplayPositions {
+
+	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
+
+	private static final long POLL_MILLIS = 5;
+
+	private ReplayPositions() {
+	}
+
+	/**
+	 * Wait until the replica has replayed the position, at most {@code maxWait}.
+	 * @param connection a connection to the replica in auto-commit mode, so that no
+	 * snapshot is taken before the read's own transaction starts
+	 * @param required the position
+	 * @param maxWait how long to wait, zero to check once
+	 * @return the replica's replay position if it reached {@code required}, otherwise -1
+	 * @throws SQLException if the query fails
+	 */
+	static long awaitReplay(Connection connection, long required, Duration maxWait) throws SQLException {
+		long deadline = System.nanoTime() + maxWait.toNanos();
+		try (Statement statement = connection.createStatement()) {
+			while (true) {
+				long replayed;
+				try (ResultSet result = statement.executeQuery(REPLAY_POSITION)) {
+					result.next();
+					replayed = result.getLong(1);
+					if (result.wasNull()) {
+						return -1;
+					}
+				}
+				if (replayed >= required) {
+					return replayed;
+				}
+				if (System.nanoTime() + POLL_MILLIS * 1_000_000 > deadline) {
+					return -1;
+				}
+				try {
+					Thread.sleep(POLL_MILLIS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return -1;
+				}
+			}
+		}
+	}
+
+}

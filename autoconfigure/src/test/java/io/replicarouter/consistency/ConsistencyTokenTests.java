@@ -1,0 +1,54 @@
+package io.replicarouter.consistency;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConsistencyTokenTests {
+
+	@Test
+	void roundTripsThroughItsTextForm() {
+		ConsistencyToken token = new ConsistencyToken(0x16B374D848L, 1_763_000_000_000L);
+		assertThat(token.encode()).isEqualTo("1.16b374d848." + Long.toHexString(1_763_000_000_000L));
+		assertThat(ConsistencyToken.parse(token.encode())).contains(token);
+	}
+
+	@Test
+	void mergeKeepsTheHigherOfEach() {
+		ConsistencyToken a = new ConsistencyToken(100, 5);
+		ConsistencyToken b = new ConsistencyToken(50, 9);
+		assertThat(a.merge(b)).isEqualTo(new ConsistencyToken(100, 9));
+		assertThat(a.merge(ConsistencyToken.EMPTY)).isSameAs(a);
+		assertThat(ConsistencyToken.EMPTY.merge(b)).isSameAs(b);
+		assertThat(ConsistencyToken.EMPTY.encode()).isEmpty();
+	}
+
+	@Test
+	void rejectsMalformedTamperedAndOversizedText() {
+		String[] bad = { null, "", "1", "1.", "1..", "2.10.10", "1.10", "1.10.", "1.-1.10", "1.10.0", "1.zz.10",
+				"1.10.10.10", " 1.10.10", "1.10.10 ", "1.10000000000000000.10", "1.10.10000000000000000",
+				"1.ffffffffffffffff.10", "1.10.ffffffffffffffff", "1." + "a".repeat(5000) + ".1",
+				"<script>alert(1)</script>", "1.10.10;Path=/" };
+		for (String text : bad) {
+			assertThat(ConsistencyToken.parse(text)).as(String.valueOf(text)).isEmpty();
+		}
+	}
+
+	@Test
+	void randomTextNeverThrows() {
+		Random random = new Random(42);
+		for (int i = 0; i < 100_000; i++) {
+			byte[] bytes = new byte[random.nextInt(48)];
+			random.nextBytes(bytes);
+			String text = (random.nextBoolean()) ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+					: "1." + Long.toHexString(random.nextLong()) + "." + Long.toHexString(random.nextLong());
+			ConsistencyToken.parse(text).ifPresent((token) -> {
+				assertThat(token.lsn()).isNotNegative();
+				assertThat(token.writtenAt()).isPositive();
+			});
+		}
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.replicarouter.consistency;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import io.replicarouter.routing.ConsistencyGuard;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScopedConsistencyGuardTests {
+
+	private static final long NOW = 1_763_000_000_000L;
+
+	private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+
+	private final ScopedConsistencyGuard lsn = new ScopedConsistencyGuard(ConsistencyMode.LSN, Duration.ZERO,
+			Duration.ofSeconds(2), Duration.ofSeconds(7), this.clock);
+
+	private final ScopedConsistencyGuard sticky = new ScopedConsistencyGuard(ConsistencyMode.STICKY, Duration.ZERO,
+			Duration.ofSeconds(2), Duration.ofSeconds(7), this.clock);
+
+	@Test
+	void scopeWithoutWritesRequiresNothing() {
+		inScope(ConsistencyToken.EMPTY, () -> {
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+			assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+		});
+	}
+
+	@Test
+	void lsnModeRequiresTheTokensPositionUntilItExpires() {
+		inScope(new ConsistencyToken(500, NOW - 1000), () -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(500));
+		inScope(new ConsistencyToken(500, NOW - 8000),
+				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+	}
+
+	@Test
+	void tokenDatedInTheFutureIsIgnoredSoNoClientCanPinItsReadsForEver() {
+		inScope(new ConsistencyToken(500, NOW + 60_000),
+				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+		inScope(new ConsistencyToken(500, NOW + 60_000),
+				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+	}
+
+	@Test
+	void readsNeverGoBackInTime() {
+		inScope(new ConsistencyToken(500, NOW - 1000), () -> {
+			this.lsn.afterRead(800);
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(800);
+			this.lsn.afterRead(600);
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(800);
+		});
+	}
+
+	@Test
+	void stickyModeSendsReadsToThePrimaryForTheWindow() {
+		inScope(new ConsistencyToken(-1, NOW - 1000),
+				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
+		inScope(new ConsistencyToken(-1, NOW - 3000),
+				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+	}
+
+	@Test
+	void writeWhosePositionIsUnknownSendsReadsToThePrimaryForTheStickyWindow() {
+		inScope(new ConsistencyToken(-1, NOW - 1000),
+				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
+	}
+
+	@Test
+	void tokenLifetimeFollowsTheMode() {
+		assertThat(this.lsn.tokenLifetime()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(this.sticky.tokenLifetime()).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	private static void inScope(ConsistencyToken token, Runnable work) {
+		try (ConsistencyScope.Opened opened = ConsistencyScope.open(token, null)) {
+			work.run();
+		}
+	}
+
+}
