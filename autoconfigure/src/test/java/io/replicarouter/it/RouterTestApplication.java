@@ -51,6 +51,14 @@ public class RouterTestApplication {
 	}
 
 	/**
+	 * A value read and the server that answered.
+	 * @param value the value
+	 * @param server the server
+	 */
+	public record Read(long value, Server server) {
+	}
+
+	/**
 	 * Transactional work whose answers say which server did it.
 	 */
 	@Service
@@ -72,6 +80,30 @@ public class RouterTestApplication {
 		public Server readWrite() {
 			return this.jdbc.queryForObject(Server.QUERY,
 					(rs, row) -> new Server(rs.getInt("port"), rs.getBoolean("in_recovery")));
+		}
+
+		/**
+		 * Set the value of a key in {@code kv (id int primary key, v bigint)}.
+		 * @param id the key
+		 * @param value the value
+		 */
+		@Transactional
+		public void put(int id, long value) {
+			this.jdbc.update("insert into kv (id, v) values (?, ?) on conflict (id) do update set v = excluded.v", id,
+					value);
+		}
+
+		/**
+		 * Read the value of a key, and which server answered.
+		 * @param id the key
+		 * @return the value (-1 when absent) and the server
+		 */
+		@Transactional(readOnly = true)
+		public Read get(int id) {
+			Long value = this.jdbc.query("select v from kv where id = ?", (rs) -> rs.next() ? rs.getLong(1) : -1L, id);
+			Server server = this.jdbc.queryForObject(Server.QUERY,
+					(rs, row) -> new Server(rs.getInt("port"), rs.getBoolean("in_recovery")));
+			return new Read((value != null) ? value : -1, server);
 		}
 
 		/**
