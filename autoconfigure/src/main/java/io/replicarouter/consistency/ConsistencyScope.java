@@ -8,6 +8,10 @@ import org.jspecify.annotations.Nullable;
  * The unit within which reads see their own writes: by default the current thread; a web
  * request, a message or a batch step when code opens one with {@link #open}. Holds the
  * scope's {@link ConsistencyToken} and the highest replay position it has read at.
+ * <p>
+ * WAL positions mean something only for one database cluster, so a scope belongs to the
+ * router that first reads or writes through it; another router (another application
+ * context in the same JVM, as in test suites) ignores it and, on writing, takes it over.
  * Used by one thread at a time.
  */
 public final class ConsistencyScope {
@@ -19,6 +23,8 @@ public final class ConsistencyScope {
 	private long seenLsn = -1;
 
 	private @Nullable Consumer<ConsistencyToken> onWrite;
+
+	private @Nullable Object owner;
 
 	private ConsistencyScope() {
 	}
@@ -72,7 +78,23 @@ public final class ConsistencyScope {
 		return this.seenLsn;
 	}
 
-	void recordWrite(long lsn, long writtenAt) {
+	/**
+	 * Return whether the scope belongs to the given router, claiming it if it belongs to
+	 * none yet.
+	 */
+	boolean ownedBy(Object router) {
+		if (this.owner == null) {
+			this.owner = router;
+		}
+		return this.owner == router;
+	}
+
+	void recordWrite(Object router, long lsn, long writtenAt) {
+		if (!ownedBy(router)) {
+			this.owner = router;
+			this.token = ConsistencyToken.EMPTY;
+			this.seenLsn = -1;
+		}
 		this.token = this.token.merge(new ConsistencyToken(lsn, writtenAt));
 		Consumer<ConsistencyToken> listener = this.onWrite;
 		if (listener != null) {
@@ -80,8 +102,8 @@ public final class ConsistencyScope {
 		}
 	}
 
-	void recordSeen(long replayLsn) {
-		if (replayLsn > this.seenLsn) {
+	void recordSeen(Object router, long replayLsn) {
+		if (ownedBy(router) && replayLsn > this.seenLsn) {
 			this.seenLsn = replayLsn;
 		}
 	}

@@ -81,12 +81,15 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 						+ "); reads of this scope go to the primary for " + this.stickyWindowMillis + " ms");
 			}
 		}
-		ConsistencyScope.current().recordWrite(lsn, now);
+		ConsistencyScope.current().recordWrite(this, lsn, now);
 	}
 
 	@Override
 	public long requiredReplayLsn() {
 		ConsistencyScope scope = ConsistencyScope.current();
+		if (!scope.ownedBy(this)) {
+			return NO_REQUIREMENT;
+		}
 		ConsistencyToken token = scope.token();
 		long seen = (this.mode == ConsistencyMode.LSN) ? scope.seenLsn() : NO_REQUIREMENT;
 		if (token.isEmpty()) {
@@ -111,7 +114,7 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	@Override
 	public void afterRead(long replayLsn) {
 		if (this.mode == ConsistencyMode.LSN && replayLsn >= 0) {
-			ConsistencyScope.current().recordSeen(replayLsn);
+			ConsistencyScope.current().recordSeen(this, replayLsn);
 		}
 	}
 

@@ -70,6 +70,20 @@ class ScopedConsistencyGuardTests {
 	}
 
 	@Test
+	void scopeBelongsToTheRouterThatUsedItFirst() {
+		ScopedConsistencyGuard other = new ScopedConsistencyGuard(ConsistencyMode.LSN, Duration.ZERO,
+				Duration.ofSeconds(2), Duration.ofSeconds(7), this.clock);
+		inScope(new ConsistencyToken(500, NOW - 1000), () -> {
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(500);
+			assertThat(other.requiredReplayLsn()).as("another cluster's position means nothing here")
+				.isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+			ConsistencyScope.current().recordWrite(other, 70, NOW);
+			assertThat(other.requiredReplayLsn()).isEqualTo(70);
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+		});
+	}
+
+	@Test
 	void tokenLifetimeFollowsTheMode() {
 		assertThat(this.lsn.tokenLifetime()).isEqualTo(Duration.ofSeconds(7));
 		assertThat(this.sticky.tokenLifetime()).isEqualTo(Duration.ofSeconds(2));
