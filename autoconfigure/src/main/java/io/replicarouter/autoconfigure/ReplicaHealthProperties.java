@@ -32,6 +32,18 @@ public class ReplicaHealthProperties {
 	 */
 	private Duration maxBackoff = Duration.ofSeconds(5);
 
+	/**
+	 * Share of a pool's connections in use, from 0 to 1, at or over which the pool counts as
+	 * busy; a pool busy for the whole saturation period is reported saturated.
+	 */
+	private double poolUsageThreshold = 0.9;
+
+	/**
+	 * How long a pool must stay busy to be reported saturated (threads waiting for a
+	 * connection saturate it at once), and calm to be clear again.
+	 */
+	private Duration poolSaturationPeriod = Duration.ofSeconds(10);
+
 	public Duration getProbeInterval() {
 		return this.probeInterval;
 	}
@@ -54,6 +66,22 @@ public class ReplicaHealthProperties {
 
 	public void setMaxBackoff(Duration maxBackoff) {
 		this.maxBackoff = maxBackoff;
+	}
+
+	public double getPoolUsageThreshold() {
+		return this.poolUsageThreshold;
+	}
+
+	public void setPoolUsageThreshold(double poolUsageThreshold) {
+		this.poolUsageThreshold = poolUsageThreshold;
+	}
+
+	public Duration getPoolSaturationPeriod() {
+		return this.poolSaturationPeriod;
+	}
+
+	public void setPoolSaturationPeriod(Duration poolSaturationPeriod) {
+		this.poolSaturationPeriod = poolSaturationPeriod;
 	}
 
 }

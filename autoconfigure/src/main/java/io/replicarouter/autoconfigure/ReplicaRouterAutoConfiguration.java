@@ -12,6 +12,7 @@ import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.replica.HealthThresholds;
+import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
 import io.replicarouter.routing.ConsistencyGuard;
@@ -105,6 +106,14 @@ public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	PoolSaturationMonitor replicaRouterPoolSaturationMonitor(DatabaseNodes nodes,
+			ReplicaHealthProperties healthProperties) {
+		return new PoolSaturationMonitor(nodes, healthProperties.getPoolUsageThreshold(),
+				healthProperties.getPoolSaturationPeriod(), healthProperties.getProbeInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ReplicaSelector replicaSelector(ReplicaRouterProperties properties) {
 		return properties.getBalancing().createSelector();
 	}
@@ -149,13 +158,14 @@ public final class ReplicaRouterAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "readOnlyTransactionRetryAdvisor")
 	static DefaultPointcutAdvisor readOnlyTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
-			Environment environment) {
+			ObjectProvider<ReplicaRoutingDataSource> router, Environment environment) {
 		int maxAttempts = Binder.get(environment)
 			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
 			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
 		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadOnlyTransactionPointcut(attributes),
-				new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts));
+				new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts,
+						() -> router.getObject().getStatistics().recordTransactionRetry()));
 		// Outside the transaction interceptor: each attempt must be a new transaction.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
 		return advisor;

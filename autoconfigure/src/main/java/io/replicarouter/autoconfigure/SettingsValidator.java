@@ -34,6 +34,14 @@ final class SettingsValidator {
 		positive(ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
 		atLeast(ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
 				ReplicaHealthProperties.PREFIX + ".probe-interval");
+		double threshold = health.getPoolUsageThreshold();
+		if (!(threshold > 0 && threshold <= 1)) {
+			throw new InvalidReplicaRouterConfigurationException(ReplicaHealthProperties.PREFIX + ".pool-usage-threshold",
+					"it is " + threshold + " but must be more than 0 and at most 1",
+					"Set a share of the pool, for example 0.9 for 90%.");
+		}
+		positive(ReplicaHealthProperties.PREFIX + ".pool-saturation-period", health.getPoolSaturationPeriod(),
+				"for example 10s");
 	}
 
 	static void validate(ConsistencyProperties consistency) {

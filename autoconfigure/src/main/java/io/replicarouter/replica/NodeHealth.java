@@ -164,6 +164,17 @@ public final class NodeHealth implements ReplicaCandidate {
 		return (mxBean != null) ? mxBean.getActiveConnections() : 0;
 	}
 
+	/**
+	 * Return this health as seen while an operator has drained the node.
+	 * @return a copy in state {@link NodeState#DRAINED}
+	 */
+	NodeHealth drained() {
+		return new NodeHealth(this.node, NodeState.DRAINED,
+				"drained by an operator (otherwise " + this.state.name().toLowerCase() + ": " + this.detail + ")",
+				this.inRecovery, this.walLsn, this.receiveLsn, this.lagBytes, this.lag, this.lastProbe,
+				this.lastSuccess, this.consecutiveFailures);
+	}
+
 	@Override
 	public String toString() {
 		return this.node.name() + " " + this.state.name().toLowerCase() + " (" + this.detail + ")";

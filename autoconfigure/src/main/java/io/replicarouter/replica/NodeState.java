@@ -34,6 +34,12 @@ public enum NodeState {
 	MISCONFIGURED,
 
 	/**
+	 * A replica an operator took out of rotation; probed as usual, back in rotation when
+	 * undrained.
+	 */
+	DRAINED,
+
+	/**
 	 * The configured primary is in recovery: writes fail fast until it is a primary again.
 	 */
 	DEMOTED

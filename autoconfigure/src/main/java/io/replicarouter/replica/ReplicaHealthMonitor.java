@@ -61,6 +61,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private final Map<String, NodeHealth> health = new LinkedHashMap<>();
 
+	private final java.util.Set<String> drained = ConcurrentHashMap.newKeySet();
+
 	private volatile Snapshot snapshot;
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
@@ -144,6 +146,48 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
 					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
 		}
+	}
+
+	/**
+	 * Take a replica out of rotation, for maintenance, until {@link #undrain(String)}. It is
+	 * still probed, so its health stays visible.
+	 * @param name the replica's name
+	 * @return whether a replica of that name exists
+	 */
+	public boolean drain(String name) {
+		return setDrained(name, true);
+	}
+
+	/**
+	 * Put a drained replica back in rotation, if it is healthy.
+	 * @param name the replica's name
+	 * @return whether a replica of that name exists
+	 */
+	public boolean undrain(String name) {
+		return setDrained(name, false);
+	}
+
+	private boolean setDrained(String name, boolean drain) {
+		if (this.nodes.replicas().stream().noneMatch((replica) -> replica.name().equals(name))) {
+			return false;
+		}
+		synchronized (this.publishLock) {
+			boolean changed = drain ? this.drained.add(name) : this.drained.remove(name);
+			if (changed) {
+				this.snapshot = buildSnapshot();
+				logger.info(name + (drain ? " drained: out of rotation until undrained" : " undrained"));
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Return what is known of a node.
+	 * @param name the node's name
+	 * @return its health, or {@code null} if there is no such node
+	 */
+	public @Nullable NodeHealth health(String name) {
+		return this.snapshot.byName().get(name);
 	}
 
 	/**
@@ -269,14 +313,19 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		NodeHealth primary = this.health.get(this.nodes.primary().name());
 		List<NodeHealth> replicas = new ArrayList<>();
 		List<ReplicaCandidate> eligible = new ArrayList<>();
+		Map<String, NodeHealth> byName = new LinkedHashMap<>(this.health);
 		for (DataSourceNode node : this.nodes.replicas()) {
 			NodeHealth replica = this.health.get(node.name());
+			if (this.drained.contains(node.name())) {
+				replica = replica.drained();
+				byName.put(node.name(), replica);
+			}
 			replicas.add(replica);
 			if (replica.isEligible()) {
 				eligible.add(replica);
 			}
 		}
-		return new Snapshot(primary, List.copyOf(replicas), List.copyOf(eligible), Map.copyOf(this.health));
+		return new Snapshot(primary, List.copyOf(replicas), List.copyOf(eligible), Map.copyOf(byName));
 	}
 
 	private long nextDelayMillis(DataSourceNode node) {

@@ -37,17 +37,21 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 
 	private final int maxAttempts;
 
+	private final Runnable onRetry;
+
 	/**
 	 * Create an interceptor.
 	 * @param transactionAttributes where the transaction settings of methods come from
 	 * @param topology where failed replicas are reported
 	 * @param maxAttempts how many times a method runs at most, at least 1
+	 * @param onRetry called before each new attempt, for example to count it
 	 */
 	public ReadOnlyTransactionRetryInterceptor(TransactionAttributeSource transactionAttributes,
-			RoutingTopology topology, int maxAttempts) {
+			RoutingTopology topology, int maxAttempts, Runnable onRetry) {
 		this.transactionAttributes = transactionAttributes;
 		this.topology = topology;
 		this.maxAttempts = Math.max(1, maxAttempts);
+		this.onRetry = onRetry;
 	}
 
 	@Override
@@ -76,6 +80,7 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				if (nodeFailure) {
 					replicas.forEach((replica) -> this.topology.reportFailure(replica, ex));
 				}
+				this.onRetry.run();
 				logger.warn("Read-only transaction of " + invocation.getMethod().toGenericString() + " failed on "
 						+ replicas.stream().map(DataSourceNode::name).toList() + " (" + ex.getMessage()
 						+ "); running it again (attempt " + (attempt + 1) + " of " + this.maxAttempts + ")");

@@ -55,6 +55,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 	private final ConsistencyGuard consistency;
 
+	private final RoutingStatistics statistics;
+
 	/**
 	 * Create a routing data source.
 	 * @param nodes the primary and the replicas
@@ -75,6 +77,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.consistency = consistency;
+		this.statistics = new RoutingStatistics(nodes);
 	}
 
 	/**
@@ -83,6 +86,30 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 */
 	public DatabaseNodes getNodes() {
 		return this.nodes;
+	}
+
+	/**
+	 * Return what the router has done so far.
+	 * @return the statistics
+	 */
+	public RoutingStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Return the balancing strategy.
+	 * @return the selector
+	 */
+	public ReplicaSelector getSelector() {
+		return this.selector;
+	}
+
+	/**
+	 * Return what reads do when no replica is eligible.
+	 * @return the fallback
+	 */
+	public Fallback getFallback() {
+		return this.fallback;
 	}
 
 	/**
@@ -208,6 +235,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 			}
 			handle.bound(candidate.node(), reason);
 			RoutingTrace.record(candidate.node());
+			this.statistics.record(candidate.node(), reason);
 			this.consistency.afterRead(replayed);
 			return connection;
 		}
@@ -215,6 +243,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	private void failedToConnect(ReplicaCandidate candidate, SQLException ex) {
+		this.statistics.recordConnectionRetry();
 		this.topology.reportFailure(candidate.node(), ex);
 		logger.warn("Could not get a connection from " + candidate.node().name() + " (" + ex.getMessage()
 				+ "); trying another node");
@@ -270,6 +299,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		Connection connection = node.dataSource().getConnection();
 		handle.bound(node, reason);
 		RoutingTrace.record(node);
+		this.statistics.record(node, reason);
 		return connection;
 	}
 

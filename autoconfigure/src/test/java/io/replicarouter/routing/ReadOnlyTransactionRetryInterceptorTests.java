@@ -75,7 +75,7 @@ class ReadOnlyTransactionRetryInterceptorTests {
 		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 		ProxyFactory factory = new ProxyFactory(target);
 		factory.setProxyTargetClass(true);
-		factory.addAdvice(new ReadOnlyTransactionRetryInterceptor(attributes, new Reporting(), maxAttempts));
+		factory.addAdvice(new ReadOnlyTransactionRetryInterceptor(attributes, new Reporting(), maxAttempts, () -> { }));
 		return (Reads) factory.getProxy();
 	}
 

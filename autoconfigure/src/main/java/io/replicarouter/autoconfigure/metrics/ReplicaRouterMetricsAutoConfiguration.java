@@ -3,7 +3,11 @@ package io.replicarouter.autoconfigure.metrics;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.replica.PoolSaturationMonitor;
+import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Micrometer metrics for replica-router: Hikari's {@code hikaricp.*} meters for every
- * replica pool.
+ * replica pool, and routing, lag and saturation meters (see {@link ReplicaRouterMeterBinder}).
  */
 @AutoConfiguration(after = { ReplicaRouterAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -26,6 +30,14 @@ public final class ReplicaRouterMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "replicaPoolsMeterBinder")
 	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(ReplicaRoutingDataSource router) {
 		return new ReplicaPoolsMeterBinder(router);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "replicaRouterMeterBinder")
+	@ConditionalOnBean(ReplicaHealthMonitor.class)
+	ReplicaRouterMeterBinder replicaRouterMeterBinder(ReplicaRoutingDataSource router, ReplicaHealthMonitor monitor,
+			ObjectProvider<PoolSaturationMonitor> pools) {
+		return new ReplicaRouterMeterBinder(router, monitor, pools.getIfAvailable());
 	}
 
 }

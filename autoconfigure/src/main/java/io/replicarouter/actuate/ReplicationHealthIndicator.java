@@ -1,0 +1,59 @@
+package io.replicarouter.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.replicarouter.replica.NodeHealth;
+import io.replicarouter.replica.NodeState;
+import io.replicarouter.replica.ReplicaHealthMonitor;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Replication health from the monitor's last probes: {@code DOWN} when the primary is
+ * unreachable or in recovery, {@link ReplicaRouterStatus#DEGRADED} when a replica is out of
+ * rotation (other than drained by an operator), {@code UP} otherwise. Runs no query.
+ */
+public class ReplicationHealthIndicator extends AbstractHealthIndicator {
+
+	private final ReplicaHealthMonitor monitor;
+
+	/**
+	 * Create an indicator.
+	 * @param monitor the monitor whose cached state it reports
+	 */
+	public ReplicationHealthIndicator(ReplicaHealthMonitor monitor) {
+		super("Replication health check failed");
+		this.monitor = monitor;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		NodeHealth primary = this.monitor.primaryHealth();
+		List<NodeHealth> replicas = this.monitor.replicaHealth();
+		long eligible = replicas.stream().filter(NodeHealth::isEligible).count();
+		boolean degraded = replicas.stream()
+			.anyMatch((replica) -> !replica.isEligible() && replica.state() != NodeState.DRAINED);
+		Status status;
+		if (primary.state() == NodeState.DOWN || primary.state() == NodeState.DEMOTED) {
+			status = Status.DOWN;
+		}
+		else if (primary.state() == NodeState.UNKNOWN) {
+			status = Status.UNKNOWN;
+		}
+		else {
+			status = degraded ? ReplicaRouterStatus.DEGRADED : Status.UP;
+		}
+		Map<String, Object> replicaDetails = new LinkedHashMap<>();
+		replicas.forEach((replica) -> replicaDetails.put(replica.node().name(), NodeDetails.of(replica)));
+		builder.status(status)
+			.withDetail("primary", NodeDetails.of(primary))
+			.withDetail("replicas", replicaDetails)
+			.withDetail("eligibleReplicas", eligible)
+			.withDetail("maxLagMs", this.monitor.settings().thresholds().maxLag().toMillis());
+	}
+
+}

@@ -1,0 +1,125 @@
+package io.replicarouter.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.replicarouter.replica.NodeHealth;
+import io.replicarouter.replica.NodeState;
+import io.replicarouter.replica.PoolSaturationMonitor;
+import io.replicarouter.replica.ReplicaHealthMonitor;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.RoutingReason;
+import io.replicarouter.routing.RoutingStatistics;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * replica-router's meters. Routing counts are read from the router's own counters, so
+ * recording them costs the transaction path nothing more.
+ * <ul>
+ * <li>{@code replica.router.routing} (counter; tags {@code target}, {@code reason}):
+ * connections bound to each node, by reason;</li>
+ * <li>{@code replica.router.fallbacks} (counter): reads that ran on the primary because no
+ * replica was eligible;</li>
+ * <li>{@code replica.router.retries} (counter; tag {@code kind}: {@code connection} when
+ * another node gave the connection, {@code transaction} when a read-only transaction ran
+ * again);</li>
+ * <li>{@code replica.router.replica.lag} (gauge, seconds; tag {@code replica}),
+ * {@code replica.router.replica.lag.bytes} (gauge, bytes), {@code replica.router.replica.eligible}
+ * (gauge, 1 in rotation, 0 out);</li>
+ * <li>{@code replica.router.primary.available} (gauge, 1 when the primary takes writes);</li>
+ * <li>{@code replica.router.pool.saturated} (gauge; tag {@code pool}).</li>
+ * </ul>
+ */
+class ReplicaRouterMeterBinder implements MeterBinder {
+
+	private final ReplicaRoutingDataSource router;
+
+	private final ReplicaHealthMonitor monitor;
+
+	private final @Nullable PoolSaturationMonitor pools;
+
+	ReplicaRouterMeterBinder(ReplicaRoutingDataSource router, ReplicaHealthMonitor monitor,
+			@Nullable PoolSaturationMonitor pools) {
+		this.router = router;
+		this.monitor = monitor;
+		this.pools = pools;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		RoutingStatistics statistics = this.router.getStatistics();
+		for (DataSourceNode node : this.router.getNodes().all()) {
+			for (RoutingReason reason : RoutingReason.values()) {
+				FunctionCounter.builder("replica.router.routing", statistics, (stats) -> stats.count(node, reason))
+					.description("Connections bound to a node, by reason")
+					.tag("target", node.name())
+					.tag("reason", reason.name().toLowerCase())
+					.register(registry);
+			}
+		}
+		DataSourceNode primary = this.router.getPrimary();
+		FunctionCounter.builder("replica.router.fallbacks", statistics,
+				(stats) -> stats.count(primary, RoutingReason.FALLBACK))
+			.description("Reads that ran on the primary because no replica was eligible")
+			.register(registry);
+		FunctionCounter.builder("replica.router.retries", statistics, RoutingStatistics::connectionRetries)
+			.description("Connections taken from another node after the chosen replica failed")
+			.tag("kind", "connection")
+			.register(registry);
+		FunctionCounter.builder("replica.router.retries", statistics, RoutingStatistics::transactionRetries)
+			.description("Read-only transactions run again after their replica failed")
+			.tag("kind", "transaction")
+			.register(registry);
+		for (DataSourceNode replica : this.router.getReplicas()) {
+			String name = replica.name();
+			Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
+				.description("Replication lag of a replica at the last probe")
+				.baseUnit("seconds")
+				.tag("replica", name)
+				.register(registry);
+			Gauge.builder("replica.router.replica.lag.bytes", this.monitor,
+					(monitor) -> lagBytes(monitor.health(name)))
+				.description("WAL a replica still had to replay at the last probe")
+				.baseUnit("bytes")
+				.tag("replica", name)
+				.register(registry);
+			Gauge.builder("replica.router.replica.eligible", this.monitor,
+					(monitor) -> eligible(monitor.health(name)))
+				.description("Whether a replica is in rotation (1) or not (0)")
+				.tag("replica", name)
+				.register(registry);
+		}
+		Gauge.builder("replica.router.primary.available", this.monitor,
+				(monitor) -> (monitor.primaryHealth().state() == NodeState.UP) ? 1 : 0)
+			.description("Whether the primary takes writes (1) or not (0)")
+			.register(registry);
+		PoolSaturationMonitor saturation = this.pools;
+		if (saturation != null) {
+			for (DataSourceNode node : this.router.getNodes().all()) {
+				Gauge.builder("replica.router.pool.saturated", saturation, (pools) -> saturated(pools, node.name()))
+					.description("Whether a node's pool is saturated (1) or not (0)")
+					.tag("pool", node.name())
+					.register(registry);
+			}
+		}
+	}
+
+	private static double lagSeconds(@Nullable NodeHealth health) {
+		return (health != null) ? health.lag().toNanos() / 1e9 : Double.NaN;
+	}
+
+	private static double lagBytes(@Nullable NodeHealth health) {
+		return (health != null) ? health.lagBytes() : Double.NaN;
+	}
+
+	private static double eligible(@Nullable NodeHealth health) {
+		return (health != null && health.isEligible()) ? 1 : 0;
+	}
+
+	private static double saturated(PoolSaturationMonitor pools, String name) {
+		return pools.usage().stream().anyMatch((usage) -> usage.pool().equals(name) && usage.saturated()) ? 1 : 0;
+	}
+
+}

@@ -1,0 +1,212 @@
+package io.replicarouter.replica;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.DatabaseNodes;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Watches every node's Hikari pool for saturation, from the pools' MXBeans only (never a
+ * connection or a query).
+ * <p>
+ * A pool becomes saturated as soon as threads wait for a connection, or once its usage
+ * (active / maximum) has stayed at or over the threshold for the saturation period. It is
+ * clear again only after neither has been true for the whole period, so a pool near its
+ * limit does not flap between states.
+ */
+public class PoolSaturationMonitor implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PoolSaturationMonitor.class);
+
+	private final DatabaseNodes nodes;
+
+	private final double threshold;
+
+	private final long periodNanos;
+
+	private final Duration sampleInterval;
+
+	private final Map<String, Tracker> trackers = new LinkedHashMap<>();
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	/**
+	 * Create a monitor.
+	 * @param nodes the nodes whose pools to watch
+	 * @param threshold the usage, from 0 to 1, that counts as busy
+	 * @param period how long usage must stay busy to saturate, and calm to clear
+	 * @param sampleInterval how often to sample the pools
+	 */
+	public PoolSaturationMonitor(DatabaseNodes nodes, double threshold, Duration period, Duration sampleInterval) {
+		this.nodes = nodes;
+		this.threshold = threshold;
+		this.periodNanos = period.toNanos();
+		this.sampleInterval = sampleInterval;
+		for (DataSourceNode node : nodes.all()) {
+			this.trackers.put(node.name(), new Tracker());
+		}
+	}
+
+	/**
+	 * Return each pool's usage now and whether it is saturated.
+	 * @return the pools, the primary's first
+	 */
+	public List<PoolUsage> usage() {
+		List<PoolUsage> usage = new ArrayList<>();
+		for (DataSourceNode node : this.nodes.all()) {
+			Sample sample = sample(node);
+			Tracker tracker = this.trackers.get(node.name());
+			boolean saturated;
+			Instant since;
+			synchronized (tracker) {
+				saturated = tracker.saturated || (sample != null && sample.waiting > 0);
+				since = tracker.saturatedSince;
+			}
+			usage.add((sample != null)
+					? new PoolUsage(node.name(), sample.active, sample.idle, sample.total, sample.max, sample.waiting,
+							sample.usage(), saturated, since)
+					: new PoolUsage(node.name(), 0, 0, 0, maximum(node), 0, 0, false, null));
+		}
+		return usage;
+	}
+
+	/**
+	 * Sample every pool once and update its saturation.
+	 */
+	public void sampleAll() {
+		long now = System.nanoTime();
+		for (DataSourceNode node : this.nodes.all()) {
+			Sample sample = sample(node);
+			if (sample != null) {
+				update(node.name(), this.trackers.get(node.name()), sample, now);
+			}
+		}
+	}
+
+	private void update(String name, Tracker tracker, Sample sample, long now) {
+		boolean busy = sample.waiting > 0 || sample.usage() >= this.threshold;
+		synchronized (tracker) {
+			if (busy) {
+				tracker.calmSince = -1;
+				if (tracker.busySince < 0) {
+					tracker.busySince = now;
+				}
+				if (!tracker.saturated && (sample.waiting > 0 || now - tracker.busySince >= this.periodNanos)) {
+					tracker.saturated = true;
+					tracker.saturatedSince = Instant.now();
+					logger.warn("Pool " + name + " is saturated: " + sample.active + " of " + sample.max
+							+ " connections in use, " + sample.waiting + " threads waiting");
+				}
+			}
+			else {
+				tracker.busySince = -1;
+				if (tracker.calmSince < 0) {
+					tracker.calmSince = now;
+				}
+				if (tracker.saturated && now - tracker.calmSince >= this.periodNanos) {
+					tracker.saturated = false;
+					tracker.saturatedSince = null;
+					logger.info("Pool " + name + " is no longer saturated");
+				}
+			}
+		}
+	}
+
+	private static @Nullable Sample sample(DataSourceNode node) {
+		if (!(node.dataSource() instanceof HikariDataSource hikari)) {
+			return null;
+		}
+		HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+		if (pool == null) {
+			return null;
+		}
+		return new Sample(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),
+				hikari.getMaximumPoolSize(), pool.getThreadsAwaitingConnection());
+	}
+
+	private static int maximum(DataSourceNode node) {
+		return (node.dataSource() instanceof HikariDataSource hikari) ? hikari.getMaximumPoolSize() : 0;
+	}
+
+	@Override
+	public void start() {
+		if (this.scheduler != null) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "replica-router-pools");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = this.sampleInterval.toMillis();
+		executor.scheduleWithFixedDelay(this::sampleAll, 0, interval, TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	/**
+	 * One pool's usage.
+	 *
+	 * @param pool the pool's name
+	 * @param active connections in use
+	 * @param idle connections idle
+	 * @param total connections open
+	 * @param max the pool's maximum size
+	 * @param waiting threads waiting for a connection
+	 * @param usage active / max
+	 * @param saturated whether the pool is saturated
+	 * @param saturatedSince since when, or {@code null}
+	 */
+	public record PoolUsage(String pool, int active, int idle, int total, int max, int waiting, double usage,
+			boolean saturated, @Nullable Instant saturatedSince) {
+	}
+
+	private record Sample(int active, int idle, int total, int max, int waiting) {
+
+		double usage() {
+			return (this.max > 0) ? (double) this.active / this.max : 0;
+		}
+
+	}
+
+	private static final class Tracker {
+
+		private long busySince = -1;
+
+		private long calmSince = -1;
+
+		private boolean saturated;
+
+		private @Nullable Instant saturatedSince;
+
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.replicarouter.routing;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How many connections the router bound to each node, for each reason, and how often it
+ * had to try again elsewhere. Counting costs one uncontended add per connection.
+ */
+public final class RoutingStatistics {
+
+	private static final RoutingReason[] REASONS = RoutingReason.values();
+
+	private final Map<DataSourceNode, LongAdder[]> counts = new IdentityHashMap<>();
+
+	private final LongAdder connectionRetries = new LongAdder();
+
+	private final LongAdder transactionRetries = new LongAdder();
+
+	/**
+	 * Create statistics for the given nodes.
+	 * @param nodes the nodes
+	 */
+	public RoutingStatistics(DatabaseNodes nodes) {
+		for (DataSourceNode node : nodes.all()) {
+			LongAdder[] adders = new LongAdder[REASONS.length];
+			for (int i = 0; i < adders.length; i++) {
+				adders[i] = new LongAdder();
+			}
+			this.counts.put(node, adders);
+		}
+	}
+
+	void record(DataSourceNode node, RoutingReason reason) {
+		LongAdder[] adders = this.counts.get(node);
+		if (adders != null) {
+			adders[reason.ordinal()].increment();
+		}
+	}
+
+	void recordConnectionRetry() {
+		this.connectionRetries.increment();
+	}
+
+	/**
+	 * Record that a read-only transaction was run again after its replica failed.
+	 */
+	public void recordTransactionRetry() {
+		this.transactionRetries.increment();
+	}
+
+	/**
+	 * Return how many connections were bound to a node for a reason.
+	 * @param node the node
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long count(DataSourceNode node, RoutingReason reason) {
+		LongAdder[] adders = this.counts.get(node);
+		return (adders != null) ? adders[reason.ordinal()].sum() : 0;
+	}
+
+	/**
+	 * Return how many times a connection was taken from another node because the chosen
+	 * replica could not give one.
+	 * @return the count
+	 */
+	public long connectionRetries() {
+		return this.connectionRetries.sum();
+	}
+
+	/**
+	 * Return how many times a read-only transaction was run again because its replica
+	 * failed under it.
+	 * @return the count
+	 */
+	public long transactionRetries() {
+		return this.transactionRetries.sum();
+	}
+
+}
