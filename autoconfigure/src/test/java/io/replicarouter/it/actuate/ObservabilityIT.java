@@ -174,6 +174,8 @@ class ObservabilityIT {
 		Queries queries = this.context.getBean(Queries.class);
 		for (int i = 0; i < 10; i++) {
 			queries.readOnly();
+		}
+		for (int i = 0; i < 10; i++) {
 			queries.write();
 		}
 		DocumentContext topology = JsonPath.parse(get("/replication", 200));
