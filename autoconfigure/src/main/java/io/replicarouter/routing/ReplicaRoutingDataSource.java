@@ -158,13 +158,14 @@ public class ReplicaRoutingDataSource implements DataSource {
 				throw new PrimaryUnavailableException(unavailable);
 			}
 		}
+		ReadPositions.record(ReadPositions.FRESH);
 		return bind(this.nodes.primary(), reason, handle);
 	}
 
 	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
 		long required = this.consistency.requiredReplayLsn();
 		if (required == ConsistencyGuard.PRIMARY_ONLY) {
-			return bind(this.nodes.primary(), RoutingReason.CONSISTENCY, handle);
+			return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
 		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
 		if (required >= 0 && !candidates.isEmpty()) {
@@ -172,12 +173,17 @@ public class ReplicaRoutingDataSource implements DataSource {
 			if (caughtUp.isEmpty()) {
 				// The cached positions are up to a probe interval old: ask one replica.
 				Connection checked = acquireCheckedReplica(reason, candidates, required, handle);
-				return (checked != null) ? checked : bind(this.nodes.primary(), RoutingReason.CONSISTENCY, handle);
+				return (checked != null) ? checked : bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
 			}
 			candidates = caughtUp;
 		}
 		Connection connection = acquireFromReplica(reason, candidates, handle);
-		return (connection != null) ? connection : bind(this.nodes.primary(), RoutingReason.FALLBACK, handle);
+		return (connection != null) ? connection : bindPrimaryForRead(RoutingReason.FALLBACK, handle);
+	}
+
+	private Connection bindPrimaryForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
+		ReadPositions.record(ReadPositions.FRESH);
+		return bind(this.nodes.primary(), reason, handle);
 	}
 
 	private @Nullable Connection acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
@@ -188,6 +194,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 			try {
 				Connection connection = bind(candidate.node(), reason, handle);
 				this.consistency.afterRead(candidate.replayLsn());
+				ReadPositions.record(candidate.replayLsn());
 				return connection;
 			}
 			catch (SQLException ex) {
@@ -237,6 +244,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 			RoutingTrace.record(candidate.node());
 			this.statistics.record(candidate.node(), reason);
 			this.consistency.afterRead(replayed);
+			ReadPositions.record(replayed);
 			return connection;
 		}
 		return null;

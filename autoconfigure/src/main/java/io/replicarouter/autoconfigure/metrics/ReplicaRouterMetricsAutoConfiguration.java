@@ -3,6 +3,9 @@ package io.replicarouter.autoconfigure.metrics;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.autoconfigure.cache.ReplicaRouterCacheAutoConfiguration;
+import io.replicarouter.cache.CacheStatistics;
+import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
@@ -20,21 +23,30 @@ import org.springframework.context.annotation.Bean;
  * Micrometer metrics for replica-router: Hikari's {@code hikaricp.*} meters for every
  * replica pool, and routing, lag and saturation meters (see {@link ReplicaRouterMeterBinder}).
  */
-@AutoConfiguration(after = { ReplicaRouterAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class },
+@AutoConfiguration(after = { ReplicaRouterAutoConfiguration.class, ReplicaRouterCacheAutoConfiguration.class,
+		DataSourcePoolMetricsAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, HikariDataSource.class })
-@ConditionalOnBean({ ReplicaRoutingDataSource.class, MeterRegistry.class })
+@ConditionalOnBean(MeterRegistry.class)
 public final class ReplicaRouterMetricsAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(name = "replicaRouterCacheMeterBinder")
+	@ConditionalOnBean({ CacheStatistics.class, CircuitBreaker.class })
+	CacheMeterBinder replicaRouterCacheMeterBinder(CacheStatistics statistics, CircuitBreaker breaker) {
+		return new CacheMeterBinder(statistics, breaker);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "replicaPoolsMeterBinder")
+	@ConditionalOnBean(ReplicaRoutingDataSource.class)
 	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(ReplicaRoutingDataSource router) {
 		return new ReplicaPoolsMeterBinder(router);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterMeterBinder")
-	@ConditionalOnBean(ReplicaHealthMonitor.class)
+	@ConditionalOnBean({ ReplicaRoutingDataSource.class, ReplicaHealthMonitor.class })
 	ReplicaRouterMeterBinder replicaRouterMeterBinder(ReplicaRoutingDataSource router, ReplicaHealthMonitor monitor,
 			ObjectProvider<PoolSaturationMonitor> pools) {
 		return new ReplicaRouterMeterBinder(router, monitor, pools.getIfAvailable());

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Redis cache layer.
+ */
+@NullMarked
+package io.replicarouter.autoconfigure.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,390 @@
+package io.replicarouter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.replicarouter.consistency.ConsistencyScope;
+import io.replicarouter.routing.ReadPositions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.cache.CacheStatistics;
+import org.springframework.data.redis.cache.CacheStatisticsCollector;
+import org.springframework.data.redis.cache.RedisCacheWriter;
+import org.springframework.data.redis.connection.RedisConnection;
+
+/**
+ * A {@link RedisCacheWriter} that keeps cached methods working when Redis is slow or down,
+ * and keeps replicas that lag from refilling the cache with data a write has replaced.
+ * <p>
+ * <b>Fail-open.</b> Every call goes through a {@link CircuitBreaker}. A failing get is a
+ * miss, so the method runs against the database; a failing put or evict is dropped. No put
+ * follows a failed get. While the circuit is open Redis is not called at all. Evictions
+ * missed meanwhile cannot be replayed key by key, so when Redis answers again each cache
+ * that missed one is cleared before caching resumes.
+ * <p>
+ * <b>No stale refill.</b> An eviction also stores, for the lifetime of a consistency token,
+ * a marker with the WAL position of the write that caused it (the evicting transaction's
+ * position, recorded by read-your-writes). A value read from a replica is put only if the
+ * replica had replayed that position; a value read on the primary always is.
+ */
+public class FailOpenRedisCacheWriter implements RedisCacheWriter {
+
+	private static final Log logger = LogFactory.getLog(FailOpenRedisCacheWriter.class);
+
+	private static final byte[] MARKER_PREFIX = "replica-router:evicted:".getBytes(StandardCharsets.UTF_8);
+
+	private final RedisCacheWriter delegate;
+
+	private final CircuitBreaker breaker;
+
+	private final io.replicarouter.cache.CacheStatistics statistics;
+
+	private final Function<String, @Nullable String> keyPrefix;
+
+	private final @Nullable Duration markerTtl;
+
+	private final Set<String> missedEvictions;
+
+	private final ConcurrentHashMap<String, Object> loadLocks = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a writer.
+	 * @param delegate the writer that talks to Redis
+	 * @param breaker the circuit breaker; {@link #afterCircuitClosed()} runs when it closes
+	 * @param statistics where to count
+	 * @param keyPrefix the key prefix of each cache, to clear it after missed evictions;
+	 * {@code null} when caches share no prefix and cannot be cleared alone
+	 * @param markerTtl how long eviction markers live, or {@code null} to refill freely
+	 */
+	public FailOpenRedisCacheWriter(RedisCacheWriter delegate, CircuitBreaker breaker,
+			io.replicarouter.cache.CacheStatistics statistics, Function<String, @Nullable String> keyPrefix,
+			@Nullable Duration markerTtl) {
+		this(delegate, breaker, statistics, keyPrefix, markerTtl, ConcurrentHashMap.newKeySet());
+		breaker.onClose(this::afterCircuitClosed);
+	}
+
+	private FailOpenRedisCacheWriter(RedisCacheWriter delegate, CircuitBreaker breaker,
+			io.replicarouter.cache.CacheStatistics statistics, Function<String, @Nullable String> keyPrefix,
+			@Nullable Duration markerTtl, Set<String> missedEvictions) {
+		this.delegate = delegate;
+		this.breaker = breaker;
+		this.statistics = statistics;
+		this.keyPrefix = keyPrefix;
+		this.markerTtl = markerTtl;
+		this.missedEvictions = missedEvictions;
+	}
+
+	/**
+	 * Clear the caches that missed an eviction while Redis was unreachable. Call when the
+	 * circuit closes again.
+	 */
+	public void afterCircuitClosed() {
+		for (String name : Set.copyOf(this.missedEvictions)) {
+			String prefix = this.keyPrefix.apply(name);
+			if (prefix == null || prefix.isEmpty()) {
+				this.missedEvictions.remove(name);
+				logger.warn("Cache '" + name + "' missed evictions while Redis was unreachable and has no key prefix "
+						+ "to clear it by: its entries may be stale until they expire");
+				continue;
+			}
+			try {
+				this.delegate.clear(name, (prefix + "*").getBytes(StandardCharsets.UTF_8));
+				this.missedEvictions.remove(name);
+				logger.info("Cleared cache '" + name + "': it missed evictions while Redis was unreachable");
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not clear cache '" + name + "' after Redis came back: " + ex.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public byte @Nullable [] get(String name, byte[] key) {
+		return get(name, key, (Duration) null);
+	}
+
+	@Override
+	public byte @Nullable [] get(String name, byte[] key, @Nullable Duration ttl) {
+		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
+		if (!this.breaker.allowRequest()) {
+			counters.skipped.increment();
+			counters.misses.increment();
+			ReadPositions.startTracking();
+			return null;
+		}
+		try {
+			byte[] value = (ttl != null) ? this.delegate.get(name, key, ttl) : this.delegate.get(name, key);
+			this.breaker.onSuccess();
+			if (value != null) {
+				counters.hits.increment();
+				return value;
+			}
+			counters.misses.increment();
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			counters.misses.increment();
+		}
+		ReadPositions.startTracking();
+		return null;
+	}
+
+	@Override
+	public byte[] get(String name, byte[] key, Supplier<byte[]> valueLoader, @Nullable Duration ttl,
+			boolean timeToIdleEnabled) {
+		byte[] cached = get(name, key, ttl);
+		if (cached != null) {
+			return cached;
+		}
+		String lockKey = name + '\u0000' + new String(key, StandardCharsets.ISO_8859_1);
+		Object lock = this.loadLocks.computeIfAbsent(lockKey, (k) -> new Object());
+		try {
+			synchronized (lock) {
+				cached = get(name, key, ttl);
+				if (cached != null) {
+					return cached;
+				}
+				byte[] loaded = valueLoader.get();
+				put(name, key, loaded, ttl);
+				return loaded;
+			}
+		}
+		finally {
+			this.loadLocks.remove(lockKey, lock);
+		}
+	}
+
+	@Override
+	public boolean supportsAsyncRetrieve() {
+		return this.delegate.supportsAsyncRetrieve();
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> retrieve(String name, byte[] key, @Nullable Duration ttl) {
+		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
+		if (!this.breaker.allowRequest()) {
+			counters.skipped.increment();
+			counters.misses.increment();
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.delegate.retrieve(name, key, ttl).handle((value, ex) -> {
+			if (ex != null) {
+				failed(name, ex);
+				counters.misses.increment();
+				return null;
+			}
+			this.breaker.onSuccess();
+			((value != null) ? counters.hits : counters.misses).increment();
+			return value;
+		});
+	}
+
+	@Override
+	public void put(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
+		long readPosition = ReadPositions.stopTracking();
+		if (!mayPut(name, key, readPosition)) {
+			return;
+		}
+		try {
+			this.delegate.put(name, key, value, ttl);
+			this.breaker.onSuccess();
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> store(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
+		long readPosition = ReadPositions.stopTracking();
+		if (!mayPut(name, key, readPosition)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.delegate.store(name, key, value, ttl).handle((result, ex) -> {
+			if (ex != null) {
+				failed(name, ex);
+			}
+			else {
+				this.breaker.onSuccess();
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public byte @Nullable [] putIfAbsent(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
+		long readPosition = ReadPositions.stopTracking();
+		if (!mayPut(name, key, readPosition)) {
+			return null;
+		}
+		try {
+			byte[] existing = this.delegate.putIfAbsent(name, key, value, ttl);
+			this.breaker.onSuccess();
+			return existing;
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			return null;
+		}
+	}
+
+	private boolean mayPut(String name, byte[] key, long readPosition) {
+		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
+		if (!this.breaker.allowRequest()) {
+			counters.skipped.increment();
+			return false;
+		}
+		if (this.markerTtl == null || readPosition == ReadPositions.FRESH) {
+			return true;
+		}
+		try {
+			byte[] marker = this.delegate.get(name, markerKey(key));
+			this.breaker.onSuccess();
+			if (marker == null) {
+				return true;
+			}
+			long evictedAt = Long.parseLong(new String(marker, StandardCharsets.US_ASCII));
+			if (readPosition >= evictedAt) {
+				return true;
+			}
+			counters.refusedRefills.increment();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Not caching a value of '" + name + "' read from a replica at " + readPosition
+						+ ", behind the write at " + evictedAt + " that evicted it");
+			}
+			return false;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			return false;
+		}
+	}
+
+	@Override
+	public void remove(String name, byte[] key) {
+		evict(name, key);
+	}
+
+	@Override
+	public void evict(String name, byte[] key) {
+		if (!this.breaker.allowRequest()) {
+			missedEviction(name);
+			return;
+		}
+		try {
+			markEvicted(name, key);
+			this.delegate.evict(name, key);
+			this.breaker.onSuccess();
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			missedEviction(name);
+		}
+	}
+
+	@Override
+	public boolean evictIfPresent(String name, byte[] key) {
+		if (!this.breaker.allowRequest()) {
+			missedEviction(name);
+			return false;
+		}
+		try {
+			markEvicted(name, key);
+			boolean evicted = this.delegate.evictIfPresent(name, key);
+			this.breaker.onSuccess();
+			return evicted;
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			missedEviction(name);
+			return false;
+		}
+	}
+
+	private void markEvicted(String name, byte[] key) {
+		if (this.markerTtl == null) {
+			return;
+		}
+		long position = ConsistencyScope.current().token().lsn();
+		// Without the write's position, only data read on the primary may refill the key.
+		long evictedAt = (position >= 0) ? position : ReadPositions.FRESH - 1;
+		this.delegate.put(name, markerKey(key), Long.toString(evictedAt).getBytes(StandardCharsets.US_ASCII),
+				this.markerTtl);
+	}
+
+	@Override
+	public void clean(String name, byte[] pattern) {
+		clear(name, pattern);
+	}
+
+	@Override
+	public void clear(String name, byte[] pattern) {
+		if (!this.breaker.allowRequest()) {
+			missedEviction(name);
+			return;
+		}
+		try {
+			this.delegate.clear(name, pattern);
+			this.breaker.onSuccess();
+		}
+		catch (RuntimeException ex) {
+			failed(name, ex);
+			missedEviction(name);
+		}
+	}
+
+	@Override
+	public boolean invalidate(String name, byte[] pattern) {
+		clear(name, pattern);
+		return true;
+	}
+
+	private void missedEviction(String name) {
+		this.statistics.of(name).skipped.increment();
+		this.missedEvictions.add(name);
+	}
+
+	private void failed(String name, Throwable ex) {
+		this.statistics.of(name).errors.increment();
+		this.breaker.onFailure(ex);
+	}
+
+	private static byte[] markerKey(byte[] key) {
+		byte[] marker = new byte[MARKER_PREFIX.length + key.length];
+		System.arraycopy(MARKER_PREFIX, 0, marker, 0, MARKER_PREFIX.length);
+		System.arraycopy(key, 0, marker, MARKER_PREFIX.length, key.length);
+		return marker;
+	}
+
+	@Override
+	public void clearStatistics(String name) {
+		this.delegate.clearStatistics(name);
+	}
+
+	@Override
+	public CacheStatistics getCacheStatistics(String cacheName) {
+		return this.delegate.getCacheStatistics(cacheName);
+	}
+
+	@Override
+	public RedisCacheWriter withStatisticsCollector(CacheStatisticsCollector collector) {
+		return new FailOpenRedisCacheWriter(this.delegate.withStatisticsCollector(collector), this.breaker,
+				this.statistics, this.keyPrefix, this.markerTtl, this.missedEvictions);
+	}
+
+	@Override
+	public <T> T execute(Function<RedisConnection, T> callback) {
+		return this.delegate.execute(callback);
+	}
+
+}
