@@ -8,7 +8,7 @@ import org.springframework.util.unit.DataSize;
  * Checks the durations and limits of replica-router's configuration at startup, so that a
  * value that cannot work stops the application with a message naming the property.
  */
-final class SettingsValidator {
+public final class SettingsValidator {
 
 	private SettingsValidator() {
 	}
@@ -53,6 +53,30 @@ final class SettingsValidator {
 							+ "as 50ms.");
 		}
 		positive(prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
+	}
+
+	/**
+	 * Check the cache layer's settings.
+	 * @param cache the settings
+	 */
+	public static void validate(ReplicaRouterCacheProperties cache) {
+		String prefix = ReplicaRouterCacheProperties.PREFIX;
+		if (cache.getDefaultTtl() != null) {
+			positive(prefix + ".default-ttl", cache.getDefaultTtl(), "for example 10m");
+		}
+		cache.getCaches().forEach((name, spec) -> {
+			if (spec.getTtl() != null) {
+				positive(prefix + ".caches." + name + ".ttl", spec.getTtl(), "for example 1m");
+			}
+		});
+		positive(prefix + ".command-timeout", cache.getCommandTimeout(), "for example 250ms");
+		positive(prefix + ".circuit-breaker.open-duration", cache.getCircuitBreaker().getOpenDuration(),
+				"for example 5s");
+		if (cache.getCircuitBreaker().getFailureThreshold() < 1) {
+			throw new InvalidReplicaRouterConfigurationException(prefix + ".circuit-breaker.failure-threshold",
+					"it is " + cache.getCircuitBreaker().getFailureThreshold() + " but must be at least 1",
+					"Set how many Redis failures in a row open the circuit, for example 3.");
+		}
 	}
 
 	private static void positive(String property, Duration value, String example) {

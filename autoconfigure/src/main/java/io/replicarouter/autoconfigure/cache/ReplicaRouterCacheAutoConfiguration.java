@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.autoconfigure.ReplicaRouterCacheProperties;
+import io.replicarouter.autoconfigure.SettingsValidator;
 import io.replicarouter.cache.CacheStatistics;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.cache.FailOpenRedisCacheWriter;
@@ -64,6 +65,7 @@ public final class ReplicaRouterCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CircuitBreaker replicaRouterCacheCircuitBreaker(ReplicaRouterCacheProperties properties) {
+		SettingsValidator.validate(properties);
 		ReplicaRouterCacheProperties.Breaker breaker = properties.getCircuitBreaker();
 		return new CircuitBreaker(breaker.getFailureThreshold(), breaker.getOpenDuration());
 	}

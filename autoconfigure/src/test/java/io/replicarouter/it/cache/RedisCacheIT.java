@@ -102,6 +102,14 @@ class RedisCacheIT {
 		assertThat(products.find(1)).isEqualTo(product);
 		assertThat(products.findSync(1)).isEqualTo(sync);
 		assertThat(statistics().of("products").hits()).isEqualTo(1);
+		io.micrometer.core.instrument.MeterRegistry meters = this.context
+			.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+		assertThat(meters.find("replica.router.cache.gets").tag("cache", "products").tag("result", "hit")
+			.functionCounter().count()).isEqualTo(1);
+		assertThat(meters.find("replica.router.cache.gets").tag("cache", "products").tag("result", "miss")
+			.functionCounter().count()).isEqualTo(1);
+		assertThat(meters.find("replica.router.cache.errors").tag("cache", "products").functionCounter()).isNotNull();
+		assertThat(meters.find("replica.router.cache.circuit").gauge().value()).isZero();
 	}
 
 	@Test
