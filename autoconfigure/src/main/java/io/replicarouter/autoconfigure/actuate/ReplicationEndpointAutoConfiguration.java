@@ -36,7 +36,9 @@ public final class ReplicationEndpointAutoConfiguration {
 			ObjectProvider<PoolSaturationMonitor> pools, ReplicaRouterProperties properties,
 			ReplicaHealthProperties health, ConsistencyProperties consistency) {
 		Map<String, Object> settings = new LinkedHashMap<>();
-		settings.put("balancing", router.getSelector().getClass().getSimpleName());
+		boolean builtIn = router.getSelector().getClass() == properties.getBalancing().createSelector().getClass();
+		settings.put("balancing", builtIn ? properties.getBalancing().name().toLowerCase().replace('_', '-')
+				: "custom (" + router.getSelector().getClass().getName() + ")");
 		settings.put("fallback", router.getFallback().name().toLowerCase());
 		settings.put("consistencyMode", consistency.getMode().name().toLowerCase());
 		settings.put("nonTransactionalReads", properties.getNonTransactionalReads().name().toLowerCase());

@@ -1,0 +1,98 @@
+package io.replicarouter.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's configuration reference and the configuration metadata IDEs complete from
+ * must list the same keys, so the documentation cannot drift from the code.
+ */
+class ConfigurationReferenceTests {
+
+	private static final Pattern README_KEY = Pattern.compile("^\\| `(replica-router\\.[^`]+)` \\|", Pattern.MULTILINE);
+
+	@Test
+	void readmeDocumentsEveryConfigurationKeyAndNoOther() throws IOException {
+		Set<String> documented = documentedKeys();
+		Set<String> metadata = metadataKeys();
+		assertThat(documented).as("keys in the README's configuration reference")
+			.containsExactlyInAnyOrderElementsOf(metadata);
+	}
+
+	@Test
+	void everyKeyHasADescriptionInTheMetadata() throws IOException {
+		List<String> undescribed = JsonPath.parse(metadata())
+			.read("$.properties[?(@.name =~ /replica-router\\..*/ && !@.description)].name");
+		assertThat(undescribed).isEmpty();
+	}
+
+	private static Set<String> documentedKeys() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		Set<String> keys = new TreeSet<>();
+		Matcher matcher = README_KEY.matcher(readme);
+		while (matcher.find()) {
+			keys.add(matcher.group(1));
+		}
+		return keys;
+	}
+
+	/**
+	 * The metadata's keys, with the fields of list and map elements (which the processor
+	 * does not expand) written as the README writes them: {@code replicas[i].url},
+	 * {@code caches.<name>.ttl}, {@code replicas[i].hikari.*}.
+	 */
+	private static Set<String> metadataKeys() throws IOException {
+		List<String> names = JsonPath.parse(metadata()).read("$.properties[*].name");
+		Set<String> keys = new TreeSet<>();
+		for (String name : names) {
+			if (!name.startsWith("replica-router.")) {
+				continue;
+			}
+			if (name.equals("replica-router.replicas")) {
+				keys.addAll(elementKeys(name + "[i]", ReplicaRouterProperties.Replica.class));
+			}
+			else if (name.equals("replica-router.cache.caches")) {
+				keys.addAll(elementKeys(name + ".<name>", ReplicaRouterCacheProperties.CacheSpec.class));
+			}
+			else {
+				keys.add(name);
+			}
+		}
+		return keys;
+	}
+
+	private static List<String> elementKeys(String prefix, Class<?> type) {
+		List<String> keys = new ArrayList<>();
+		for (Field field : type.getDeclaredFields()) {
+			if (Modifier.isStatic(field.getModifiers())) {
+				continue;
+			}
+			String key = prefix + "." + field.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
+			keys.add(field.getType() == java.util.Map.class ? key + ".*" : key);
+		}
+		return keys;
+	}
+
+	private static String metadata() throws IOException {
+		try (InputStream input = ConfigurationReferenceTests.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			return new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+	}
+
+}
