@@ -36,14 +36,7 @@ public class RouterTestApplication {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, String... properties) {
-		List<String> all = new ArrayList<>();
-		all.add("spring.datasource.url=" + cluster.primary().jdbcUrl());
-		all.add("spring.datasource.username=" + cluster.username());
-		all.add("spring.datasource.password=" + cluster.password());
-		for (int i = 0; i < cluster.replicas().size(); i++) {
-			all.add("replica-router.replicas[" + i + "].url=" + cluster.replica(i).jdbcUrl());
-		}
-		all.add("spring.flyway.enabled=false");
+		List<String> all = properties(cluster);
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(RouterTestApplication.class).web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new))
@@ -56,6 +49,19 @@ public class RouterTestApplication {
 	 * @param server the server
 	 */
 	public record Read(long value, Server server) {
+	}
+
+	/**
+	 * Return the properties that point an application at the cluster, as {@code key=value},
+	 * with Flyway off (these tests create their tables themselves).
+	 * @param cluster the cluster
+	 * @return the properties
+	 */
+	public static List<String> properties(PostgresReplicationCluster cluster) {
+		List<String> properties = new ArrayList<>();
+		cluster.springBootProperties().forEach((name, value) -> properties.add(name + "=" + value));
+		properties.add("spring.flyway.enabled=false");
+		return properties;
 	}
 
 	/**

@@ -28,14 +28,7 @@ public final class RoutingTestCluster {
 	}
 
 	public static void register(DynamicPropertyRegistry registry) {
-		PostgresReplicationCluster cluster = get();
-		registry.add("spring.datasource.url", cluster.primary()::jdbcUrl);
-		registry.add("spring.datasource.username", cluster::username);
-		registry.add("spring.datasource.password", cluster::password);
-		for (int i = 0; i < cluster.replicas().size(); i++) {
-			int index = i;
-			registry.add("replica-router.replicas[" + i + "].url", () -> cluster.replica(index).jdbcUrl());
-		}
+		get().springBootProperties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 }

@@ -76,12 +76,7 @@ public final class DevServices implements AutoCloseable {
 	 */
 	public List<String> properties() {
 		List<String> properties = new ArrayList<>();
-		properties.add("spring.datasource.url=" + this.cluster.primary().jdbcUrl());
-		properties.add("spring.datasource.username=" + this.cluster.username());
-		properties.add("spring.datasource.password=" + this.cluster.password());
-		for (int i = 0; i < this.cluster.replicas().size(); i++) {
-			properties.add("replica-router.replicas[" + i + "].url=" + this.cluster.replica(i).jdbcUrl());
-		}
+		this.cluster.springBootProperties().forEach((name, value) -> properties.add(name + "=" + value));
 		properties.add("spring.data.redis.host=127.0.0.1");
 		properties.add("spring.data.redis.port=" + this.redisPort);
 		return properties;

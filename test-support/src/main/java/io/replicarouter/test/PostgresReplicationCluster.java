@@ -502,6 +502,27 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the Spring Boot properties that point an application using replica-router at this cluster:
+	 * {@code spring.datasource.url}, {@code .username}, {@code .password} (the primary) and
+	 * {@code replica-router.replicas[i].url} for every replica, in that order. Use them with
+	 * {@code @DynamicPropertySource}, as command-line arguments ({@code --key=value}) or in a test property source.
+	 *
+	 * @return the properties, by name
+	 * @throws IllegalStateException if the cluster is not started
+	 */
+	public Map<String, String> springBootProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", primary().jdbcUrl());
+		properties.put("spring.datasource.username", this.username);
+		properties.put("spring.datasource.password", this.password);
+		List<PostgresNode> replicas = replicas();
+		for (int i = 0; i < replicas.size(); i++) {
+			properties.put("replica-router.replicas[" + i + "].url", replicas.get(i).jdbcUrl());
+		}
+		return properties;
+	}
+
+	/**
 	 * Returns the cluster's temporary directory, holding one data directory per node and the server logs in
 	 * {@code logs/}. {@link #close()} deletes it.
 	 * @return the directory

@@ -29,4 +29,14 @@ class SharedClusterIT {
 		assertThat(names(shared.replica(0), "shared_check")).containsExactly("shared");
 	}
 
+	@Test
+	void springBootPropertiesPointAtThePrimaryAndEveryReplica() {
+		PostgresReplicationCluster shared = PostgresReplicationCluster.shared(1);
+		assertThat(shared.springBootProperties()).containsExactly(
+				org.assertj.core.api.Assertions.entry("spring.datasource.url", shared.primary().jdbcUrl()),
+				org.assertj.core.api.Assertions.entry("spring.datasource.username", shared.username()),
+				org.assertj.core.api.Assertions.entry("spring.datasource.password", shared.password()),
+				org.assertj.core.api.Assertions.entry("replica-router.replicas[0].url", shared.replica(0).jdbcUrl()));
+	}
+
 }

@@ -3,6 +3,7 @@ package io.replicarouter.it.cache;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.test.PostgresReplicationCluster;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -32,14 +33,7 @@ public class CacheTestApplication {
 
 	static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, int redisPort,
 			String... properties) {
-		List<String> all = new ArrayList<>();
-		all.add("spring.datasource.url=" + cluster.primary().jdbcUrl());
-		all.add("spring.datasource.username=" + cluster.username());
-		all.add("spring.datasource.password=" + cluster.password());
-		for (int i = 0; i < cluster.replicas().size(); i++) {
-			all.add("replica-router.replicas[" + i + "].url=" + cluster.replica(i).jdbcUrl());
-		}
-		all.add("spring.flyway.enabled=false");
+		List<String> all = new ArrayList<>(RouterTestApplication.properties(cluster));
 		all.add("spring.cache.type=redis");
 		all.add("spring.data.redis.host=127.0.0.1");
 		all.add("spring.data.redis.port=" + redisPort);

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.it.RouterTestApplication.Read;
+import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.test.PostgresReplicationCluster;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -43,14 +44,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class WebTestApplication {
 
 	static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, String... properties) {
-		List<String> all = new ArrayList<>();
-		all.add("spring.datasource.url=" + cluster.primary().jdbcUrl());
-		all.add("spring.datasource.username=" + cluster.username());
-		all.add("spring.datasource.password=" + cluster.password());
-		for (int i = 0; i < cluster.replicas().size(); i++) {
-			all.add("replica-router.replicas[" + i + "].url=" + cluster.replica(i).jdbcUrl());
-		}
-		all.add("spring.flyway.enabled=false");
+		List<String> all = new ArrayList<>(RouterTestApplication.properties(cluster));
 		all.add("server.port=0");
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(WebTestApplication.class).properties(all.toArray(String[]::new)).run();
