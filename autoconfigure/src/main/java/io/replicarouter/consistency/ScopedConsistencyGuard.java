@@ -123,6 +123,11 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		return this.maxWait;
 	}
 
+	@Override
+	public boolean queriesAfterWrite() {
+		return this.mode == ConsistencyMode.LSN;
+	}
+
 	/**
 	 * Return how long a token matters after its write: the longest a client needs to keep
 	 * it.

@@ -44,6 +44,11 @@ public interface ConsistencyGuard {
 			return Duration.ZERO;
 		}
 
+		@Override
+		public boolean queriesAfterWrite() {
+			return false;
+		}
+
 	};
 
 	/**
@@ -68,6 +73,15 @@ public interface ConsistencyGuard {
 	 * @param replayLsn the position, or a negative value when unknown
 	 */
 	void afterRead(long replayLsn);
+
+	/**
+	 * Return whether {@link #afterWrite(Connection)} runs a query on the connection, so the
+	 * router must hand it over idle and in auto-commit mode.
+	 * @return whether the connection is used
+	 */
+	default boolean queriesAfterWrite() {
+		return true;
+	}
 
 	/**
 	 * Return how long a read may wait for a replica to replay the required position before

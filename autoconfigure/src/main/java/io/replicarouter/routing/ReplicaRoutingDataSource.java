@@ -263,6 +263,15 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * @param connection the physical connection, idle
 	 */
 	void afterPrimaryWrite(Connection connection) {
+		if (!this.consistency.queriesAfterWrite()) {
+			try {
+				this.consistency.afterWrite(connection);
+			}
+			catch (SQLException ex) {
+				logger.warn("Could not record a write for read-your-writes: " + ex.getMessage());
+			}
+			return;
+		}
 		try {
 			boolean autoCommit = connection.getAutoCommit();
 			if (!autoCommit) {
