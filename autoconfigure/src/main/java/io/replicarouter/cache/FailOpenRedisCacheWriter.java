@@ -24,10 +24,11 @@ import org.springframework.data.redis.connection.RedisConnection;
  * and keeps replicas that lag from refilling the cache with data a write has replaced.
  * <p>
  * <b>Fail-open.</b> Every call goes through a {@link CircuitBreaker}. A failing get is a
- * miss, so the method runs against the database; a failing put or evict is dropped. No put
- * follows a failed get. While the circuit is open Redis is not called at all. Evictions
- * missed meanwhile cannot be replayed key by key, so when Redis answers again each cache
- * that missed one is cleared before caching resumes.
+ * miss, so the method runs against the database; a failing put is dropped. No put follows
+ * a failed get. While the circuit is open Redis is not called at all. An eviction that
+ * fails or is skipped is remembered and done after the next successful Redis call; when
+ * too many pile up, or a whole cache should have been cleared, that cache is cleared
+ * instead, so nothing that was evicted is served once Redis answers again.
  * <p>
  * <b>No stale refill.</b> An eviction also stores, for the lifetime of a consistency token,
  * a marker with the WAL position of the write that caused it (the evicting transaction's
@@ -52,6 +53,8 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 
 	private final Set<String> missedEvictions;
 
+	private final MissedEvictions pending;
+
 	private final ConcurrentHashMap<String, Object> loadLocks = new ConcurrentHashMap<>();
 
 	/**
@@ -66,19 +69,21 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 	public FailOpenRedisCacheWriter(RedisCacheWriter delegate, CircuitBreaker breaker,
 			io.replicarouter.cache.CacheStatistics statistics, Function<String, @Nullable String> keyPrefix,
 			@Nullable Duration markerTtl) {
-		this(delegate, breaker, statistics, keyPrefix, markerTtl, ConcurrentHashMap.newKeySet());
+		this(delegate, breaker, statistics, keyPrefix, markerTtl, ConcurrentHashMap.newKeySet(),
+				new MissedEvictions());
 		breaker.onClose(this::afterCircuitClosed);
 	}
 
 	private FailOpenRedisCacheWriter(RedisCacheWriter delegate, CircuitBreaker breaker,
 			io.replicarouter.cache.CacheStatistics statistics, Function<String, @Nullable String> keyPrefix,
-			@Nullable Duration markerTtl, Set<String> missedEvictions) {
+			@Nullable Duration markerTtl, Set<String> missedEvictions, MissedEvictions pending) {
 		this.delegate = delegate;
 		this.breaker = breaker;
 		this.statistics = statistics;
 		this.keyPrefix = keyPrefix;
 		this.markerTtl = markerTtl;
 		this.missedEvictions = missedEvictions;
+		this.pending = pending;
 	}
 
 	/**
@@ -86,6 +91,41 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 	 * circuit closes again.
 	 */
 	public void afterCircuitClosed() {
+		replayMissedEvictions();
+	}
+
+	/**
+	 * Evict again what could not be evicted while Redis failed: the keys one by one, and
+	 * whole caches whose backlog overflowed or that missed evictions while the circuit was
+	 * open. Runs after the next successful Redis call.
+	 */
+	private void replayMissedEvictions() {
+		if (!this.pending.startReplay()) {
+			return;
+		}
+		try {
+			MissedEvictions.Key key;
+			while ((key = this.pending.poll()) != null) {
+				try {
+					this.delegate.evict(key.cache(), key.key());
+				}
+				catch (RuntimeException ex) {
+					this.pending.add(key.cache(), key.key());
+					throw ex;
+				}
+			}
+			this.missedEvictions.addAll(this.pending.drainOverflowed());
+			clearCachesThatMissedEvictions();
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onFailure(ex);
+		}
+		finally {
+			this.pending.endReplay();
+		}
+	}
+
+	private void clearCachesThatMissedEvictions() {
 		for (String name : Set.copyOf(this.missedEvictions)) {
 			String prefix = this.keyPrefix.apply(name);
 			if (prefix == null || prefix.isEmpty()) {
@@ -121,7 +161,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			byte[] value = (ttl != null) ? this.delegate.get(name, key, ttl) : this.delegate.get(name, key);
-			this.breaker.onSuccess();
+			succeeded();
 			if (value != null) {
 				counters.hits.increment();
 				return value;
@@ -180,7 +220,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 				counters.misses.increment();
 				return null;
 			}
-			this.breaker.onSuccess();
+			succeeded();
 			((value != null) ? counters.hits : counters.misses).increment();
 			return value;
 		});
@@ -194,7 +234,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			this.delegate.put(name, key, value, ttl);
-			this.breaker.onSuccess();
+			succeeded();
 		}
 		catch (RuntimeException ex) {
 			failed(name, ex);
@@ -212,7 +252,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 				failed(name, ex);
 			}
 			else {
-				this.breaker.onSuccess();
+				succeeded();
 			}
 			return null;
 		});
@@ -226,7 +266,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			byte[] existing = this.delegate.putIfAbsent(name, key, value, ttl);
-			this.breaker.onSuccess();
+			succeeded();
 			return existing;
 		}
 		catch (RuntimeException ex) {
@@ -246,7 +286,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			byte[] marker = this.delegate.get(name, markerKey(key));
-			this.breaker.onSuccess();
+			succeeded();
 			if (marker == null) {
 				return true;
 			}
@@ -278,35 +318,35 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 	@Override
 	public void evict(String name, byte[] key) {
 		if (!this.breaker.allowRequest()) {
-			missedEviction(name);
+			missedEviction(name, key);
 			return;
 		}
 		try {
 			markEvicted(name, key);
 			this.delegate.evict(name, key);
-			this.breaker.onSuccess();
+			succeeded();
 		}
 		catch (RuntimeException ex) {
 			failed(name, ex);
-			missedEviction(name);
+			missedEviction(name, key);
 		}
 	}
 
 	@Override
 	public boolean evictIfPresent(String name, byte[] key) {
 		if (!this.breaker.allowRequest()) {
-			missedEviction(name);
+			missedEviction(name, key);
 			return false;
 		}
 		try {
 			markEvicted(name, key);
 			boolean evicted = this.delegate.evictIfPresent(name, key);
-			this.breaker.onSuccess();
+			succeeded();
 			return evicted;
 		}
 		catch (RuntimeException ex) {
 			failed(name, ex);
-			missedEviction(name);
+			missedEviction(name, key);
 			return false;
 		}
 	}
@@ -335,7 +375,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			this.delegate.clear(name, pattern);
-			this.breaker.onSuccess();
+			succeeded();
 		}
 		catch (RuntimeException ex) {
 			failed(name, ex);
@@ -349,9 +389,21 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		return true;
 	}
 
+	private void succeeded() {
+		this.breaker.onSuccess();
+		if (this.pending.hasWork() || !this.missedEvictions.isEmpty()) {
+			replayMissedEvictions();
+		}
+	}
+
 	private void missedEviction(String name) {
 		this.statistics.of(name).skipped.increment();
 		this.missedEvictions.add(name);
+	}
+
+	private void missedEviction(String name, byte[] key) {
+		this.statistics.of(name).skipped.increment();
+		this.pending.add(name, key);
 	}
 
 	private void failed(String name, Throwable ex) {
@@ -379,7 +431,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 	@Override
 	public RedisCacheWriter withStatisticsCollector(CacheStatisticsCollector collector) {
 		return new FailOpenRedisCacheWriter(this.delegate.withStatisticsCollector(collector), this.breaker,
-				this.statistics, this.keyPrefix, this.markerTtl, this.missedEvictions);
+				this.statistics, this.keyPrefix, this.markerTtl, this.missedEvictions, this.pending);
 	}
 
 	@Override

@@ -1,0 +1,106 @@
+package io.replicarouter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.replicarouter.routing.ReadPositions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.cache.RedisCacheWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.reset;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/**
+ * The writer's decisions against a stub Redis writer; behaviour against a real Redis is
+ * covered by {@code RedisCacheIT}.
+ */
+class FailOpenRedisCacheWriterTests {
+
+	private static final byte[] KEY = "products::1".getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] VALUE = "{}".getBytes(StandardCharsets.UTF_8);
+
+	private final RedisCacheWriter redis = mock(RedisCacheWriter.class);
+
+	private final CircuitBreaker breaker = new CircuitBreaker(2, Duration.ofMinutes(1));
+
+	private final CacheStatistics statistics = new CacheStatistics();
+
+	private final FailOpenRedisCacheWriter writer = new FailOpenRedisCacheWriter(this.redis, this.breaker,
+			this.statistics, (name) -> name + "::", Duration.ofSeconds(10));
+
+	@Test
+	void failingLookupIsAMissAndEnoughFailuresOpenTheCircuit() {
+		given(this.redis.get("products", KEY)).willThrow(new RedisConnectionFailureException("down"));
+		assertThat(this.writer.get("products", KEY)).isNull();
+		assertThat(this.writer.get("products", KEY)).isNull();
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+		reset(this.redis);
+		assertThat(this.writer.get("products", KEY)).isNull();
+		this.writer.put("products", KEY, VALUE, null);
+		verifyNoInteractions(this.redis);
+		assertThat(this.statistics.of("products").errors()).isEqualTo(2);
+		assertThat(this.statistics.of("products").skipped()).isEqualTo(2);
+	}
+
+	@Test
+	void evictionThatFailedIsDoneAfterTheNextSuccessfulCall() {
+		willThrow(new RedisConnectionFailureException("timeout")).given(this.redis).evict("products", KEY);
+		this.writer.evict("products", KEY);
+		reset(this.redis);
+		given(this.redis.get("products", KEY)).willReturn(VALUE);
+		this.writer.get("products", KEY);
+		verify(this.redis).evict("products", KEY);
+	}
+
+	@Test
+	void syncLoadRunsTheLoaderOnceAndCachesItsValue() {
+		byte[] loaded = this.writer.get("products", KEY, () -> VALUE, null, false);
+		assertThat(loaded).isEqualTo(VALUE);
+		verify(this.redis).put("products", KEY, VALUE, null);
+	}
+
+	@Test
+	void valueReadFromAReplicaBehindTheEvictingWriteIsNotCached() {
+		given(this.redis.get(eq("products"), any(byte[].class))).willReturn(null);
+		given(this.redis.get(eq("products"), eq(markerKey()))).willReturn("100".getBytes(StandardCharsets.US_ASCII));
+		ReadPositions.startTracking();
+		simulateReplicaRead(50);
+		this.writer.put("products", KEY, VALUE, null);
+		verify(this.redis, never()).put("products", KEY, VALUE, null);
+		assertThat(this.statistics.of("products").refusedRefills()).isEqualTo(1);
+		ReadPositions.startTracking();
+		simulateReplicaRead(150);
+		this.writer.put("products", KEY, VALUE, null);
+		verify(this.redis, times(1)).put("products", KEY, VALUE, null);
+	}
+
+	@Test
+	void valueReadOnThePrimaryIsCachedWithoutLookingForAMarker() {
+		ReadPositions.startTracking();
+		this.writer.put("products", KEY, VALUE, null);
+		verify(this.redis).put("products", KEY, VALUE, null);
+		verify(this.redis, never()).get(eq("products"), eq(markerKey()));
+	}
+
+	private static byte[] markerKey() {
+		return ("replica-router:evicted:products::1").getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static void simulateReplicaRead(long position) {
+		// ReadPositions.record is the router's; reach it through the package-private API.
+		io.replicarouter.routing.ReadPositionsAccess.record(position);
+	}
+
+}
