@@ -40,6 +40,8 @@ public class CacheTestApplication {
 		all.add("replica-router.cache.default-ttl=5m");
 		all.add("replica-router.cache.caches.products.ttl=2m");
 		all.add("replica-router.cache.circuit-breaker.open-duration=1s");
+		// Generous for a loaded CI machine: these tests check outcomes, not the default timeout.
+		all.add("replica-router.cache.command-timeout=1s");
 		all.add("replica-router.health.probe-interval=200ms");
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(CacheTestApplication.class).web(WebApplicationType.NONE)
