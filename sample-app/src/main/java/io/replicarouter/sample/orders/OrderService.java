@@ -1,6 +1,5 @@
 package io.replicarouter.sample.orders;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
