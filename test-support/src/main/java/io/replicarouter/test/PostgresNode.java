@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.Locale;
 import java.util.Properties;
 
 import org.jspecify.annotations.Nullable;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +38,9 @@ import org.slf4j.LoggerFactory;
  * serialized per node. Do not inject faults into a {@linkplain PostgresReplicationCluster#shared(int) shared}
  * cluster.
  */
-public final class PostgresNode {
+public final class PostgresNode implements ReplicationNode {
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresNode.class);
-
-	private static final Driver DRIVER = new Driver();
 
 	private static final String HOST = "127.0.0.1";
 
@@ -71,6 +66,8 @@ public final class PostgresNode {
 
 	private volatile boolean promoted;
 
+	private final NodeQueries queries;
+
 	PostgresNode(PostgresReplicationCluster cluster, String name, boolean primaryRole, int port, Path dataDirectory,
 			Path logFile) {
 		this.cluster = cluster;
@@ -79,6 +76,7 @@ public final class PostgresNode {
 		this.port = port;
 		this.dataDirectory = dataDirectory;
 		this.logFile = logFile;
+		this.queries = new NodeQueries(name, this::connectInternally, this::failure, POLL_INTERVAL);
 	}
 
 	/**
@@ -175,34 +173,16 @@ public final class PostgresNode {
 	 * @throws SQLException if the server cannot be reached or refuses the connection
 	 */
 	public Connection connect(Properties properties) throws SQLException {
-		Properties effective = new Properties();
-		effective.setProperty("user", this.cluster.username());
-		effective.setProperty("password", this.cluster.password());
-		effective.setProperty("connectTimeout", "10");
-		effective.putAll(properties);
-		return open(jdbcUrl(), effective);
+		return JdbcConnections.connect(jdbcUrl(), this.cluster.username(), this.cluster.password(), properties);
 	}
 
 	private Connection connectInternally(String database) throws SQLException {
-		Properties properties = new Properties();
-		properties.setProperty("user", this.cluster.username());
-		properties.setProperty("password", this.cluster.password());
-		properties.setProperty("connectTimeout", "2");
-		properties.setProperty("socketTimeout", "10");
-		properties.setProperty("ApplicationName", "replica-router-test");
-		return open(jdbcUrl(database), properties);
+		return JdbcConnections.connectInternally(jdbcUrl(database), this.cluster.username(),
+				this.cluster.password());
 	}
 
 	private Connection connectInternally() throws SQLException {
 		return connectInternally(this.cluster.internalDatabase());
-	}
-
-	private static Connection open(String url, Properties properties) throws SQLException {
-		Connection connection = DRIVER.connect(url, properties);
-		if (connection == null) {
-			throw new SQLException("The PostgreSQL driver does not accept " + url);
-		}
-		return connection;
 	}
 
 	/**
@@ -417,44 +397,8 @@ public final class PostgresNode {
 	}
 
 	private void awaitReady(long deadline) {
-		String state = "no connection yet";
-		SQLException lastFailure = null;
-		while (true) {
-			if (!isRunning()) {
-				throw failure(this.name + " exited while starting", null);
-			}
-			try (Connection connection = connectInternally()) {
-				boolean inRecovery = queryBoolean(connection, "select pg_is_in_recovery()");
-				if (expectsRecovery()) {
-					if (!inRecovery) {
-						throw failure(this.name + " is a replica but is not in recovery", null);
-					}
-					if (!shouldStream()) {
-						return;
-					}
-					String status = queryString(connection, "select status from pg_stat_wal_receiver");
-					if ("streaming".equals(status)) {
-						return;
-					}
-					state = "WAL receiver status is " + status;
-				}
-				else {
-					if (!inRecovery) {
-						return;
-					}
-					state = "still in recovery";
-				}
-			}
-			catch (SQLException ex) {
-				lastFailure = ex;
-				state = ex.getMessage();
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw failure(this.name + " was not ready within " + this.cluster.startupTimeout() + ": " + state,
-						lastFailure);
-			}
-			OperatingSystem.sleep(POLL_INTERVAL);
-		}
+		this.queries.awaitReady(deadline, this.cluster.startupTimeout(), this::isRunning, expectsRecovery(),
+				this::shouldStream);
 	}
 
 	private boolean expectsRecovery() {
@@ -531,11 +475,7 @@ public final class PostgresNode {
 	 * @throws IllegalStateException if this is the primary, a promoted replica, or not running
 	 */
 	public synchronized void setReplayDelay(Duration delay) {
-		long millis = delay.toMillis();
-		if (delay.isNegative() || millis > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("Replay delay out of range: " + delay);
-		}
-		applyReplayDelay("ALTER SYSTEM SET recovery_min_apply_delay = '" + millis + "ms'", millis);
+		applyReplayDelay(NodeQueries.setReplayDelay(delay), delay.toMillis());
 	}
 
 	/**
@@ -544,39 +484,14 @@ public final class PostgresNode {
 	 * @throws IllegalStateException if this is the primary, a promoted replica, or not running
 	 */
 	public synchronized void clearReplayDelay() {
-		applyReplayDelay("ALTER SYSTEM RESET recovery_min_apply_delay", 0);
+		applyReplayDelay(NodeQueries.RESET_REPLAY_DELAY, 0);
 	}
 
 	private void applyReplayDelay(String alterSystem, long expectedMillis) {
-		requireReplica("set a replay delay");
-		requireRunning();
-		try (Connection connection = connectInternally(); Statement statement = connection.createStatement()) {
-			statement.execute(alterSystem);
-			statement.execute("select pg_reload_conf()");
-		}
-		catch (SQLException ex) {
-			throw failure(this.name + ": " + alterSystem + " failed: " + ex.getMessage(), ex);
-		}
-		// A new session sees the postmaster's configuration, which is reloaded before the startup process
-		// (the one replaying WAL) is told to reload.
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		String expected = Long.toString(expectedMillis);
-		String actual = null;
-		while (System.nanoTime() - deadline < 0) {
-			try (Connection connection = connectInternally()) {
-				actual = queryString(connection,
-						"select setting from pg_settings where name = 'recovery_min_apply_delay'");
-				if (expected.equals(actual)) {
-					logger.debug("recovery_min_apply_delay of {} is now {} ms", this.name, expected);
-					return;
-				}
-			}
-			catch (SQLException ex) {
-				actual = ex.getMessage();
-			}
-			OperatingSystem.sleep(POLL_INTERVAL);
-		}
-		throw failure(this.name + ": recovery_min_apply_delay is " + actual + ", not " + expected + " ms", null);
+		NodeStates.requireReplica(this, "set a replay delay");
+		NodeStates.requireRunning(this);
+		this.queries.applyReplayDelay(alterSystem, expectedMillis);
+		logger.debug("recovery_min_apply_delay of {} is now {} ms", this.name, expectedMillis);
 	}
 
 	/**
@@ -586,8 +501,8 @@ public final class PostgresNode {
 	 * @throws IllegalStateException if this is the primary or not running
 	 */
 	public synchronized void promote() {
-		requireReplica("be promoted");
-		requireRunning();
+		NodeStates.requireReplica(this, "be promoted");
+		NodeStates.requireRunning(this);
 		if (this.promoted) {
 			return;
 		}
@@ -600,22 +515,7 @@ public final class PostgresNode {
 			throw failure(this.name + " was not promoted: pg_ctl exited with " + result.exitCode() + ": "
 					+ result.output().strip(), null);
 		}
-		String state = "";
-		while (true) {
-			try (Connection connection = connectInternally()) {
-				if (!queryBoolean(connection, "select pg_is_in_recovery()")) {
-					break;
-				}
-				state = "still in recovery";
-			}
-			catch (SQLException ex) {
-				state = ex.getMessage();
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw failure(this.name + " did not leave recovery after promotion: " + state, null);
-			}
-			OperatingSystem.sleep(POLL_INTERVAL);
-		}
+		this.queries.awaitLeftRecovery(deadline);
 		this.promoted = true;
 		logger.debug("Promoted {}", this.name);
 	}
@@ -628,23 +528,12 @@ public final class PostgresNode {
 	 * @throws PostgresClusterException if the server cannot be queried
 	 */
 	public String lsn() {
-		return queryText("select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
-				+ "else pg_current_wal_lsn() end)::text");
+		return this.queries.lsn();
 	}
 
 	/** Returns {@code pg_current_wal_lsn()}: the primary's current write position. */
 	String currentWalLsn() {
-		return queryText("select pg_current_wal_lsn()::text");
-	}
-
-	private String queryText(String sql) {
-		try (Connection connection = connectInternally()) {
-			String value = queryString(connection, sql);
-			return (value != null) ? value : "0/0";
-		}
-		catch (SQLException ex) {
-			throw failure(this.name + ": " + ex.getMessage(), ex);
-		}
+		return this.queries.currentWalLsn();
 	}
 
 	/**
@@ -655,47 +544,8 @@ public final class PostgresNode {
 	 * @throws PostgresClusterException on timeout, with the replica's replay position and WAL receiver status
 	 */
 	public void awaitReplay(String lsn, Duration timeout) {
-		requireReplica("replay WAL");
-		long deadline = System.nanoTime() + timeout.toNanos();
-		String state = "";
-		SQLException lastFailure = null;
-		Connection connection = null;
-		try {
-			while (true) {
-				try {
-					if (connection == null) {
-						connection = connectInternally();
-					}
-					try (PreparedStatement statement = connection.prepareStatement(
-							"select coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false), "
-									+ "pg_last_wal_replay_lsn()::text, (select status from pg_stat_wal_receiver)")) {
-						statement.setString(1, lsn);
-						try (ResultSet rows = statement.executeQuery()) {
-							rows.next();
-							if (rows.getBoolean(1)) {
-								return;
-							}
-							state = "replayed up to " + rows.getString(2) + ", WAL receiver status "
-									+ rows.getString(3);
-						}
-					}
-				}
-				catch (SQLException ex) {
-					lastFailure = ex;
-					state = ex.getMessage();
-					closeQuietly(connection);
-					connection = null;
-				}
-				if (System.nanoTime() - deadline > 0) {
-					throw failure(this.name + " did not replay up to " + lsn + " within " + timeout + ": " + state,
-							lastFailure);
-				}
-				OperatingSystem.sleep(POLL_INTERVAL);
-			}
-		}
-		finally {
-			closeQuietly(connection);
-		}
+		NodeStates.requireReplica(this, "replay WAL");
+		this.queries.awaitReplay(lsn, timeout);
 	}
 
 	/**
@@ -705,27 +555,8 @@ public final class PostgresNode {
 	 * @throws PostgresClusterException on timeout
 	 */
 	public void awaitStreaming(Duration timeout) {
-		requireReplica("stream WAL");
-		long deadline = System.nanoTime() + timeout.toNanos();
-		String state;
-		SQLException lastFailure = null;
-		while (true) {
-			try (Connection connection = connectInternally()) {
-				String status = queryString(connection, "select status from pg_stat_wal_receiver");
-				if ("streaming".equals(status)) {
-					return;
-				}
-				state = "WAL receiver status is " + status;
-			}
-			catch (SQLException ex) {
-				lastFailure = ex;
-				state = ex.getMessage();
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw failure(this.name + " was not streaming within " + timeout + ": " + state, lastFailure);
-			}
-			OperatingSystem.sleep(POLL_INTERVAL);
-		}
+		NodeStates.requireReplica(this, "stream WAL");
+		this.queries.awaitStreaming(timeout);
 	}
 
 	/**
@@ -770,49 +601,11 @@ public final class PostgresNode {
 		}
 	}
 
-	private void requireReplica(String action) {
-		if (this.primaryRole) {
-			throw new IllegalStateException("The primary cannot " + action + ": only replicas can");
-		}
-		if (this.promoted && !action.equals("be promoted")) {
-			throw new IllegalStateException(this.name + " was promoted and cannot " + action + " any more");
-		}
-	}
-
-	private void requireRunning() {
-		if (!isRunning()) {
-			throw new IllegalStateException(this.name + " is not running");
-		}
-	}
-
 	private PostgresClusterException failure(String message, @Nullable Throwable cause) {
 		String tail = logTail(LOG_TAIL_LINES);
 		String text = message + System.lineSeparator() + "--- last lines of " + this.logFile + " ---"
 				+ System.lineSeparator() + tail;
 		return new PostgresClusterException(text, cause);
-	}
-
-	private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-			return rows.next() && rows.getBoolean(1);
-		}
-	}
-
-	private static @Nullable String queryString(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-			return rows.next() ? rows.getString(1) : null;
-		}
-	}
-
-	private static void closeQuietly(@Nullable Connection connection) {
-		if (connection != null) {
-			try {
-				connection.close();
-			}
-			catch (SQLException ex) {
-				// ignored
-			}
-		}
 	}
 
 	private static long fileSize(Path file) {

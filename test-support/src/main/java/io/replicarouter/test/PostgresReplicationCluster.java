@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Instances are thread-safe.
  */
-public final class PostgresReplicationCluster implements AutoCloseable {
+public final class PostgresReplicationCluster implements ReplicationCluster {
 
 	/** The name of the per-node configuration file included at the end of {@code postgresql.conf}. */
 	static final String NODE_CONFIGURATION = "replica-router-node.conf";
@@ -85,8 +84,6 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(PostgresReplicationCluster.class);
 
 	private static final Duration DEFAULT_AWAIT_TIMEOUT = Duration.ofSeconds(30);
-
-	private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
 	private static final Set<String> MANAGED_SETTINGS = Set.of("port", "primary_conninfo");
 
@@ -511,15 +508,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster is not started
 	 */
 	public Map<String, String> springBootProperties() {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("spring.datasource.url", primary().jdbcUrl());
-		properties.put("spring.datasource.username", this.username);
-		properties.put("spring.datasource.password", this.password);
-		List<PostgresNode> replicas = replicas();
-		for (int i = 0; i < replicas.size(); i++) {
-			properties.put("replica-router.replicas[" + i + "].url", replicas.get(i).jdbcUrl());
-		}
-		return properties;
+		return ReplicationCluster.super.springBootProperties();
 	}
 
 	/**
@@ -569,13 +558,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the primary is not running or paused
 	 */
 	public void awaitReplication(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		String target = primaryWalPosition();
-		for (PostgresNode replica : replicas()) {
-			if (replica.isRunning() && !replica.isPaused() && !replica.isPromoted()) {
-				replica.awaitReplay(target, remaining(deadline));
-			}
-		}
+		ReplicaWaits.awaitReplication(timeout, this::primaryWalPosition, this::replicas);
 	}
 
 	/**
@@ -608,24 +591,12 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 	 * @throws PostgresClusterException on timeout
 	 */
 	public void awaitStreaming(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		for (PostgresNode replica : replicas()) {
-			if (replica.isRunning() && !replica.isPaused() && !replica.isPromoted()) {
-				replica.awaitStreaming(remaining(deadline));
-			}
-		}
+		ReplicaWaits.awaitStreaming(timeout, replicas());
 	}
 
 	private String primaryWalPosition() {
 		PostgresNode primary = primary();
-		if (!primary.isRunning() || primary.isPaused()) {
-			throw new IllegalStateException("The primary is not running" + (primary.isPaused() ? " (paused)" : ""));
-		}
-		return primary.currentWalLsn();
-	}
-
-	private static Duration remaining(long deadline) {
-		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+		return ReplicaWaits.primaryWalPosition(primary, primary::currentWalLsn);
 	}
 
 	/**
@@ -811,10 +782,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder replicas(int replicas) {
-			if (replicas < 0) {
-				throw new IllegalArgumentException("replicas must be at least 0: " + replicas);
-			}
-			this.replicas = replicas;
+			this.replicas = ClusterSettings.replicas(replicas);
 			return this;
 		}
 
@@ -824,10 +792,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder username(String username) {
-			if (username.isEmpty()) {
-				throw new IllegalArgumentException("username must not be empty");
-			}
-			this.username = username;
+			this.username = ClusterSettings.username(username);
 			return this;
 		}
 
@@ -838,10 +803,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder password(String password) {
-			if (password.isEmpty() || password.contains("\n") || password.contains("\r")) {
-				throw new IllegalArgumentException("password must not be empty nor contain line breaks");
-			}
-			this.password = password;
+			this.password = ClusterSettings.password(password);
 			return this;
 		}
 
@@ -852,10 +814,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder database(String database) {
-			if (database.isEmpty()) {
-				throw new IllegalArgumentException("database must not be empty");
-			}
-			this.database = database;
+			this.database = ClusterSettings.database(database);
 			return this;
 		}
 
@@ -874,13 +833,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder serverSetting(String name, String value) {
-			if (!SETTING_NAME.matcher(name).matches()) {
-				throw new IllegalArgumentException("Not a setting name: " + name);
-			}
-			if (MANAGED_SETTINGS.contains(name.toLowerCase(Locale.ROOT))) {
-				throw new IllegalArgumentException(name + " is managed by the cluster");
-			}
-			this.serverSettings.put(name, value);
+			this.serverSettings.put(ClusterSettings.settingName(name, MANAGED_SETTINGS), value);
 			return this;
 		}
 
@@ -891,10 +844,7 @@ public final class PostgresReplicationCluster implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder startupTimeout(Duration timeout) {
-			if (timeout.isNegative() || timeout.isZero()) {
-				throw new IllegalArgumentException("startupTimeout must be positive: " + timeout);
-			}
-			this.startupTimeout = timeout;
+			this.startupTimeout = ClusterSettings.startupTimeout(timeout);
 			return this;
 		}
 

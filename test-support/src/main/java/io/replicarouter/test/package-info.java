@@ -10,9 +10,15 @@
  * promotion);</li>
  * <li>{@link io.replicarouter.test.PostgresReplicationClusterExtension}: a JUnit Jupiter extension that runs one cluster
  * per test class.</li>
+ * <li>{@link io.replicarouter.test.ContainerReplicationCluster} and {@link io.replicarouter.test.ContainerNode}: the
+ * same in Docker containers of the official {@code postgres} image, through Testcontainers (an optional
+ * dependency);</li>
+ * <li>{@link io.replicarouter.test.ReplicationCluster} and {@link io.replicarouter.test.ReplicationNode}: what both
+ * backends offer, and {@link io.replicarouter.test.ReplicationCluster#builder()} to choose the backend
+ * ({@link io.replicarouter.test.ReplicationCluster.Backend}).</li>
  * </ul>
  *
- * <p>Linux x86-64 only. No Docker is needed. When the JVM runs as root the servers run as the unprivileged user
+ * <p>The embedded backend is Linux x86-64 only and needs no Docker. When the JVM runs as root the servers run as the unprivileged user
  * 65534 ({@code nobody}) through {@code setpriv}, because PostgreSQL refuses to run as root.
  */
 @NullMarked
