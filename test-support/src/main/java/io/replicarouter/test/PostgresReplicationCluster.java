@@ -268,7 +268,7 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 			writeServerFile(passwordFile, this.password + "\n", true);
 			List<String> command = List.of(bin("initdb"), "-D", data.toString(), "-U", this.username,
 					"--pwfile=" + passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
-					"--locale=C", "--no-sync", "--no-instructions");
+					"--locale=C", "--no-sync");
 			OperatingSystem.CommandResult result = runAsServer(command, Duration.ofMinutes(2));
 			if (result.exitCode() != 0) {
 				throw new PostgresClusterException(
