@@ -18,6 +18,7 @@ import org.springframework.data.redis.cache.CacheStatistics;
 import org.springframework.data.redis.cache.CacheStatisticsCollector;
 import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * A {@link RedisCacheWriter} that keeps cached methods working when Redis is slow or down,
@@ -33,13 +34,28 @@ import org.springframework.data.redis.connection.RedisConnection;
  * <b>No stale refill.</b> An eviction also stores, for the lifetime of a consistency token,
  * a marker with the WAL position of the write that caused it (the evicting transaction's
  * position, recorded by read-your-writes). A value read from a replica is put only if the
- * replica had replayed that position; a value read on the primary always is.
+ * replica had replayed that position, checked and written in one Redis script so that an
+ * eviction cannot slip in between; a value read on the primary is always put. {@code store}
+ * and {@code putIfAbsent} check the marker first and then write, without that atomicity.
  */
 public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 
 	private static final Log logger = LogFactory.getLog(FailOpenRedisCacheWriter.class);
 
-	private static final byte[] MARKER_PREFIX = "replica-router:evicted:".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] MARKER_PREFIX = "replica-router:evicted:{".getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] MARKER_SUFFIX = "}".getBytes(StandardCharsets.UTF_8);
+
+	/**
+	 * Puts a value unless the key's eviction marker names a later write than the value's
+	 * read position, in one step, so an eviction cannot slip between the check and the put.
+	 * KEYS: the key, its marker; ARGV: the value, the TTL in milliseconds (0 for none), the
+	 * read position.
+	 */
+	private static final byte[] GUARDED_PUT = ("local marker = redis.call('GET', KEYS[2]) "
+			+ "if marker and tonumber(marker) > tonumber(ARGV[3]) then return 0 end "
+			+ "if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
+			+ "else redis.call('SET', KEYS[1], ARGV[1]) end return 1").getBytes(StandardCharsets.UTF_8);
 
 	private final RedisCacheWriter delegate;
 
@@ -107,7 +123,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 			MissedEvictions.Key key;
 			while ((key = this.pending.poll()) != null) {
 				try {
-					this.delegate.evict(key.cache(), key.key());
+					this.delegate.evictIfPresent(key.cache(), key.key());
 				}
 				catch (RuntimeException ex) {
 					this.pending.add(key.cache(), key.key());
@@ -229,15 +245,40 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 	@Override
 	public void put(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
 		long readPosition = ReadPositions.stopTracking();
-		if (!mayPut(name, key, readPosition)) {
+		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
+		if (!this.breaker.allowRequest()) {
+			counters.skipped.increment();
 			return;
 		}
 		try {
-			this.delegate.put(name, key, value, ttl);
+			if (this.markerTtl == null || readPosition == ReadPositions.FRESH) {
+				this.delegate.put(name, key, value, ttl);
+			}
+			else if (!guardedPut(key, value, ttl, readPosition)) {
+				refused(name, counters, readPosition);
+			}
 			succeeded();
 		}
 		catch (RuntimeException ex) {
 			failed(name, ex);
+		}
+	}
+
+	private boolean guardedPut(byte[] key, byte[] value, @Nullable Duration ttl, long readPosition) {
+		long ttlMillis = (ttl != null && !ttl.isNegative()) ? ttl.toMillis() : 0;
+		Long stored = this.delegate.execute((connection) -> connection.scriptingCommands()
+			.eval(GUARDED_PUT, ReturnType.INTEGER, 2, key, markerKey(key), value,
+					Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
+					Long.toString(readPosition).getBytes(StandardCharsets.US_ASCII)));
+		return stored != null && stored == 1L;
+	}
+
+	private static void refused(String name, io.replicarouter.cache.CacheStatistics.Counters counters,
+			long readPosition) {
+		counters.refusedRefills.increment();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Not caching a value of '" + name + "' read from a replica at " + readPosition
+					+ ", behind the write that evicted it");
 		}
 	}
 
@@ -323,7 +364,9 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 		try {
 			markEvicted(name, key);
-			this.delegate.evict(name, key);
+			// Spring Data Redis evicts asynchronously with Lettuce; an eviction after commit
+			// must be done when the call returns, before the caller (or a reader) goes on.
+			this.delegate.evictIfPresent(name, key);
 			succeeded();
 		}
 		catch (RuntimeException ex) {
@@ -411,10 +454,15 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		this.breaker.onFailure(ex);
 	}
 
+	/**
+	 * The marker of a key: {@code replica-router:evicted:{<key>}}. The key as a hash tag puts
+	 * the marker in the key's slot on Redis Cluster, so one script can read and write both.
+	 */
 	private static byte[] markerKey(byte[] key) {
-		byte[] marker = new byte[MARKER_PREFIX.length + key.length];
+		byte[] marker = new byte[MARKER_PREFIX.length + key.length + MARKER_SUFFIX.length];
 		System.arraycopy(MARKER_PREFIX, 0, marker, 0, MARKER_PREFIX.length);
 		System.arraycopy(key, 0, marker, MARKER_PREFIX.length, key.length);
+		System.arraycopy(MARKER_SUFFIX, 0, marker, MARKER_PREFIX.length + key.length, MARKER_SUFFIX.length);
 		return marker;
 	}
 

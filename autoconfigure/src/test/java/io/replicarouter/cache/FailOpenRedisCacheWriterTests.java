@@ -56,12 +56,12 @@ class FailOpenRedisCacheWriterTests {
 
 	@Test
 	void evictionThatFailedIsDoneAfterTheNextSuccessfulCall() {
-		willThrow(new RedisConnectionFailureException("timeout")).given(this.redis).evict("products", KEY);
+		given(this.redis.evictIfPresent("products", KEY)).willThrow(new RedisConnectionFailureException("timeout"));
 		this.writer.evict("products", KEY);
 		reset(this.redis);
 		given(this.redis.get("products", KEY)).willReturn(VALUE);
 		this.writer.get("products", KEY);
-		verify(this.redis).evict("products", KEY);
+		verify(this.redis).evictIfPresent("products", KEY);
 	}
 
 	@Test
@@ -72,18 +72,27 @@ class FailOpenRedisCacheWriterTests {
 	}
 
 	@Test
-	void valueReadFromAReplicaBehindTheEvictingWriteIsNotCached() {
-		given(this.redis.get(eq("products"), any(byte[].class))).willReturn(null);
-		given(this.redis.get(eq("products"), eq(markerKey()))).willReturn("100".getBytes(StandardCharsets.US_ASCII));
+	@SuppressWarnings("unchecked")
+	void valueReadFromAReplicaIsPutByTheGuardedScriptAndCountedWhenRefused() {
+		given(this.redis.execute(any(java.util.function.Function.class))).willReturn(0L);
 		ReadPositions.startTracking();
 		simulateReplicaRead(50);
 		this.writer.put("products", KEY, VALUE, null);
 		verify(this.redis, never()).put("products", KEY, VALUE, null);
 		assertThat(this.statistics.of("products").refusedRefills()).isEqualTo(1);
+		given(this.redis.execute(any(java.util.function.Function.class))).willReturn(1L);
 		ReadPositions.startTracking();
 		simulateReplicaRead(150);
 		this.writer.put("products", KEY, VALUE, null);
-		verify(this.redis, times(1)).put("products", KEY, VALUE, null);
+		assertThat(this.statistics.of("products").refusedRefills()).isEqualTo(1);
+		verify(this.redis, times(2)).execute(any(java.util.function.Function.class));
+	}
+
+	@Test
+	void evictionLeavesAMarkerInTheKeysSlot() {
+		this.writer.evict("products", KEY);
+		verify(this.redis).put(eq("products"), eq(markerKey()), any(byte[].class), eq(Duration.ofSeconds(10)));
+		verify(this.redis).evictIfPresent("products", KEY);
 	}
 
 	@Test
@@ -91,11 +100,11 @@ class FailOpenRedisCacheWriterTests {
 		ReadPositions.startTracking();
 		this.writer.put("products", KEY, VALUE, null);
 		verify(this.redis).put("products", KEY, VALUE, null);
-		verify(this.redis, never()).get(eq("products"), eq(markerKey()));
+		verify(this.redis, never()).execute(any());
 	}
 
 	private static byte[] markerKey() {
-		return ("replica-router:evicted:products::1").getBytes(StandardCharsets.UTF_8);
+		return ("replica-router:evicted:{products::1}").getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static void simulateReplicaRead(long position) {
