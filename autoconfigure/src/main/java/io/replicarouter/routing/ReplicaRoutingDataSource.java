@@ -242,6 +242,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 			}
 			handle.bound(candidate.node(), reason);
 			RoutingTrace.record(candidate.node());
+			Routes.record(candidate.node(), reason);
 			this.statistics.record(candidate.node(), reason);
 			this.consistency.afterRead(replayed);
 			ReadPositions.record(replayed);
@@ -316,6 +317,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		Connection connection = node.dataSource().getConnection();
 		handle.bound(node, reason);
 		RoutingTrace.record(node);
+		Routes.record(node, reason);
 		this.statistics.record(node, reason);
 		return connection;
 	}

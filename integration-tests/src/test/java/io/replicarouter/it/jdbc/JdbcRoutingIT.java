@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.PrimaryRead;
 import io.replicarouter.it.RoutingTestCluster;
 import io.replicarouter.it.Server;
+import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.test.PostgresReplicationCluster;
+import io.replicarouter.test.RoutingAssertions;
+import io.replicarouter.test.RoutingAssertions.RoutingCounts;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 
@@ -35,6 +38,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Routing through JdbcTemplate and Spring Data JDBC against a real primary and two
@@ -66,6 +70,9 @@ class JdbcRoutingIT {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private javax.sql.DataSource dataSource;
 
 	@Test
 	void readOnlyTransactionRunsOnAReplica() {
@@ -172,6 +179,23 @@ class JdbcRoutingIT {
 				assertThat(result.getInt(1)).isEqualTo(1);
 			}
 		}
+	}
+
+	@Test
+	void routingAssertionsOfTheTestKitSeeWhereWorkWent() {
+		this.queries.readOnly();
+		RoutingAssertions.assertThatLastRoute().wentToAReplica().because(RoutingReason.READ_ONLY);
+		this.queries.readOnlyPinned();
+		RoutingAssertions.assertThatLastRoute().wentToThePrimary().because(RoutingReason.PRIMARY_READ);
+		RoutingCounts counts = RoutingAssertions.countRoutes(this.dataSource);
+		for (int i = 0; i < 100; i++) {
+			this.queries.readOnly();
+		}
+		assertThat(counts.sinceStart()).containsOnlyKeys("replica-1", "replica-2");
+		assertThat(counts.sinceStart().values()).containsOnly(50L);
+		assertThatThrownBy(() -> RoutingAssertions.assertThatLastRoute().wentTo("primary"))
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("went to <replica-");
 	}
 
 	@Test
