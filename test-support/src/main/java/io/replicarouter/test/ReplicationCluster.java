@@ -126,6 +126,32 @@ public interface ReplicationCluster extends AutoCloseable {
 	void awaitStreaming(Duration timeout);
 
 	/**
+	 * Undoes the faults a test injected, so the next test starts from a healthy cluster:
+	 * resumes paused nodes, starts stopped or killed ones, clears every replica's replay
+	 * delay, then waits until every replica streams and has replayed the primary's current
+	 * position. Promoted replicas are left as they are.
+	 * @return this cluster
+	 */
+	default ReplicationCluster heal() {
+		for (ReplicationNode node : nodes()) {
+			if (node.isPaused()) {
+				node.resume();
+			}
+			if (!node.isRunning()) {
+				node.start();
+			}
+		}
+		for (ReplicationNode replica : replicas()) {
+			if (!replica.isPromoted()) {
+				replica.clearReplayDelay();
+			}
+		}
+		awaitStreaming(Duration.ofSeconds(30));
+		awaitReplication();
+		return this;
+	}
+
+	/**
 	 * Stops every node and releases what the cluster holds. Idempotent; failures are logged, not thrown.
 	 */
 	@Override

@@ -39,4 +39,24 @@ class SharedClusterIT {
 				org.assertj.core.api.Assertions.entry("replica-router.replicas[0].url", shared.replica(0).jdbcUrl()));
 	}
 
+	@Test
+	void healUndoesStoppedNodesAndReplayDelays() throws SQLException {
+		PostgresReplicationCluster shared = PostgresReplicationCluster.shared(1);
+		PostgresNode replica = shared.replica(0);
+		replica.setReplayDelay(java.time.Duration.ofSeconds(30));
+		replica.stop();
+		assertThat(replica.isRunning()).isFalse();
+		execute(shared.primary(), "create table heal_check (id int primary key, name text)",
+				"insert into heal_check values (1, 'healed')");
+		assertThat(shared.heal()).isSameAs(shared);
+		assertThat(replica.isRunning()).isTrue();
+		assertThat(names(replica, "heal_check")).containsExactly("healed");
+		try (java.sql.Connection connection = replica.connect();
+				java.sql.Statement statement = connection.createStatement();
+				java.sql.ResultSet result = statement.executeQuery("show recovery_min_apply_delay")) {
+			result.next();
+			assertThat(result.getString(1)).isEqualTo("0");
+		}
+	}
+
 }

@@ -21,7 +21,6 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
-import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationCluster;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -90,17 +89,7 @@ class ObservabilityIT {
 	@AfterEach
 	void stop() {
 		this.context.close();
-		PostgresReplicationCluster cluster = extension.cluster();
-		for (PostgresNode node : cluster.nodes()) {
-			if (!node.isRunning()) {
-				node.start();
-			}
-		}
-		for (PostgresNode replica : cluster.replicas()) {
-			replica.clearReplayDelay();
-		}
-		cluster.awaitStreaming(Duration.ofSeconds(30));
-		cluster.awaitReplication();
+		extension.cluster().heal();
 	}
 
 	@Test

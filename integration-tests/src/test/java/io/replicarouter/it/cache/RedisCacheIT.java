@@ -78,10 +78,7 @@ class RedisCacheIT {
 	@AfterEach
 	void stopApplication() throws IOException {
 		this.context.close();
-		for (PostgresNode replica : extension.cluster().replicas()) {
-			replica.clearReplayDelay();
-		}
-		extension.cluster().awaitReplication();
+		extension.cluster().heal();
 		if (!redis.isActive()) {
 			redis = startRedis();
 		}

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.it.RouterTestApplication.Read;
-import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,10 +54,7 @@ class ReadYourWritesIT {
 		if (this.context != null) {
 			this.context.close();
 		}
-		for (PostgresNode replica : extension.cluster().replicas()) {
-			replica.clearReplayDelay();
-		}
-		extension.cluster().awaitReplication();
+		extension.cluster().heal();
 	}
 
 	@Test

@@ -17,7 +17,6 @@ import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
-import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +55,7 @@ class BalancingIT {
 		if (this.context != null) {
 			this.context.close();
 		}
-		for (PostgresNode replica : extension.cluster().replicas()) {
-			replica.clearReplayDelay();
-		}
-		extension.cluster().awaitReplication();
+		extension.cluster().heal();
 	}
 
 	@Test

@@ -23,7 +23,6 @@ import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.NoEligibleReplicaException;
 import io.replicarouter.routing.PrimaryUnavailableException;
-import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationCluster;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -65,14 +64,7 @@ class ReplicaHealthIT {
 		if (this.context != null) {
 			this.context.close();
 		}
-		PostgresReplicationCluster cluster = extension.cluster();
-		for (PostgresNode replica : cluster.replicas()) {
-			if (!replica.isRunning()) {
-				replica.start();
-			}
-			replica.clearReplayDelay();
-		}
-		cluster.awaitReplication();
+		extension.cluster().heal();
 	}
 
 	@Test
