@@ -6,7 +6,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * How fresh the data read on the current thread is, as a WAL position: what a replica had
  * replayed (as far as known) when a read was bound to it; {@link #FRESH} for the primary.
  * Used to refuse caching data read from a replica that has not replayed a write that
- * invalidated it. Tracking costs one thread-local read per connection when off.
+ * invalidated it. Kept in the router's single per-thread state.
  */
 public final class ReadPositions {
 
@@ -14,10 +14,6 @@ public final class ReadPositions {
 	 * The position of data read on the primary: as fresh as it gets.
 	 */
 	public static final long FRESH = Long.MAX_VALUE;
-
-	private static final ThreadLocal<long[]> LAST_BOUND = ThreadLocal.withInitial(() -> new long[] { FRESH });
-
-	private static final ThreadLocal<long[]> TRACKED = new ThreadLocal<>();
 
 	private ReadPositions() {
 	}
@@ -27,8 +23,9 @@ public final class ReadPositions {
 	 * a connection bound before, inside the current transaction, counts too.
 	 */
 	public static void startTracking() {
-		long initial = TransactionSynchronizationManager.isActualTransactionActive() ? LAST_BOUND.get()[0] : FRESH;
-		TRACKED.set(new long[] { initial });
+		RoutingThreadState state = RoutingThreadState.current();
+		state.trackedPosition = TransactionSynchronizationManager.isActualTransactionActive() ? state.lastPosition
+				: FRESH;
 	}
 
 	/**
@@ -36,21 +33,22 @@ public final class ReadPositions {
 	 * @return the position, {@link #FRESH} when nothing was read or tracking was off
 	 */
 	public static long stopTracking() {
-		long[] tracked = TRACKED.get();
-		TRACKED.remove();
-		return (tracked != null) ? tracked[0] : FRESH;
+		RoutingThreadState state = RoutingThreadState.current();
+		long tracked = state.trackedPosition;
+		state.trackedPosition = RoutingThreadState.NOT_TRACKING;
+		return (tracked != RoutingThreadState.NOT_TRACKING) ? tracked : FRESH;
 	}
 
 	/**
-	 * Record that a connection was bound to a node whose data is at the given position.
+	 * Record a read position as if a connection had been bound (for tests).
 	 * @param position the position, a negative value when unknown
 	 */
 	static void record(long position) {
+		RoutingThreadState state = RoutingThreadState.current();
 		long value = Math.max(position, 0);
-		LAST_BOUND.get()[0] = value;
-		long[] tracked = TRACKED.get();
-		if (tracked != null && value < tracked[0]) {
-			tracked[0] = value;
+		state.lastPosition = value;
+		if (state.trackedPosition != RoutingThreadState.NOT_TRACKING && value < state.trackedPosition) {
+			state.trackedPosition = value;
 		}
 	}
 

@@ -158,8 +158,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 				throw new PrimaryUnavailableException(unavailable);
 			}
 		}
-		ReadPositions.record(ReadPositions.FRESH);
-		return bind(this.nodes.primary(), reason, handle);
+		return bind(this.nodes.primary(), reason, handle, ReadPositions.FRESH);
 	}
 
 	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
@@ -182,8 +181,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	private Connection bindPrimaryForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
-		ReadPositions.record(ReadPositions.FRESH);
-		return bind(this.nodes.primary(), reason, handle);
+		return bind(this.nodes.primary(), reason, handle, ReadPositions.FRESH);
 	}
 
 	private @Nullable Connection acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
@@ -192,9 +190,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 		while (!candidates.isEmpty()) {
 			ReplicaCandidate candidate = this.selector.select(candidates);
 			try {
-				Connection connection = bind(candidate.node(), reason, handle);
+				Connection connection = bind(candidate.node(), reason, handle, candidate.replayLsn());
 				this.consistency.afterRead(candidate.replayLsn());
-				ReadPositions.record(candidate.replayLsn());
 				return connection;
 			}
 			catch (SQLException ex) {
@@ -240,12 +237,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 				connection.close();
 				return null;
 			}
-			handle.bound(candidate.node(), reason);
-			RoutingTrace.record(candidate.node());
-			Routes.record(candidate.node(), reason);
-			this.statistics.record(candidate.node(), reason);
+			bound(candidate.node(), reason, handle, replayed);
 			this.consistency.afterRead(replayed);
-			ReadPositions.record(replayed);
 			return connection;
 		}
 		return null;
@@ -309,17 +302,20 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return (caughtUp != null) ? caughtUp : candidates;
 	}
 
-	private Connection bind(DataSourceNode node, RoutingReason reason, RoutingConnection handle)
+	private Connection bind(DataSourceNode node, RoutingReason reason, RoutingConnection handle, long position)
 			throws SQLException {
 		if (logger.isTraceEnabled()) {
 			logger.trace("Routing connection to " + node.name() + " (" + reason + ")");
 		}
 		Connection connection = node.dataSource().getConnection();
-		handle.bound(node, reason);
-		RoutingTrace.record(node);
-		Routes.record(node, reason);
-		this.statistics.record(node, reason);
+		bound(node, reason, handle, position);
 		return connection;
+	}
+
+	private void bound(DataSourceNode node, RoutingReason reason, RoutingConnection handle, long position) {
+		handle.bound(node, reason);
+		RoutingThreadState.current().bound(node, reason, position);
+		this.statistics.record(node, reason);
 	}
 
 	/**

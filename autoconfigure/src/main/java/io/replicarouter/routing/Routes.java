@@ -5,11 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the last connection taken on the current thread went, for tests and diagnostics:
  * {@code Routes.lastOnThisThread()} after a transaction says which node served it and why.
- * Recording costs one thread-local write per connection, no allocation.
+ * Recording costs no allocation: it shares the router's single per-thread state.
  */
 public final class Routes {
-
-	private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
 
 	private Routes() {
 	}
@@ -19,23 +17,19 @@ public final class Routes {
 	 * @return the route, or {@code null} if no connection was bound on this thread yet
 	 */
 	public static @Nullable Route lastOnThisThread() {
-		Object[] last = LAST.get();
-		return (last[0] != null) ? new Route((DataSourceNode) last[0], (RoutingReason) last[1]) : null;
+		RoutingThreadState state = RoutingThreadState.current();
+		DataSourceNode node = state.lastNode;
+		RoutingReason reason = state.lastReason;
+		return (node != null && reason != null) ? new Route(node, reason) : null;
 	}
 
 	/**
 	 * Forget the last route of this thread.
 	 */
 	public static void clear() {
-		Object[] last = LAST.get();
-		last[0] = null;
-		last[1] = null;
-	}
-
-	static void record(DataSourceNode node, RoutingReason reason) {
-		Object[] last = LAST.get();
-		last[0] = node;
-		last[1] = reason;
+		RoutingThreadState state = RoutingThreadState.current();
+		state.lastNode = null;
+		state.lastReason = null;
 	}
 
 	/**

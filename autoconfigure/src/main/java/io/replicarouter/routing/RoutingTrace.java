@@ -8,31 +8,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records, for the current thread, which nodes connections were bound to while a traced
  * piece of work ran. Used to learn which replica a failed read-only transaction used.
- * Costs one thread-local read per connection when no trace is active.
  */
 final class RoutingTrace {
 
-	private static final ThreadLocal<RoutingTrace> CURRENT = new ThreadLocal<>();
-
 	private final List<DataSourceNode> nodes = new ArrayList<>(2);
+
+	private final RoutingThreadState state;
 
 	private final @Nullable RoutingTrace previous;
 
-	private RoutingTrace(@Nullable RoutingTrace previous) {
+	private RoutingTrace(RoutingThreadState state, @Nullable RoutingTrace previous) {
+		this.state = state;
 		this.previous = previous;
 	}
 
 	static RoutingTrace start() {
-		RoutingTrace trace = new RoutingTrace(CURRENT.get());
-		CURRENT.set(trace);
+		RoutingThreadState state = RoutingThreadState.current();
+		RoutingTrace trace = new RoutingTrace(state, state.trace);
+		state.trace = trace;
 		return trace;
 	}
 
-	static void record(DataSourceNode node) {
-		RoutingTrace trace = CURRENT.get();
-		if (trace != null) {
-			trace.nodes.add(node);
-		}
+	void add(DataSourceNode node) {
+		this.nodes.add(node);
 	}
 
 	List<DataSourceNode> nodes() {
@@ -42,11 +40,8 @@ final class RoutingTrace {
 	void end() {
 		if (this.previous != null) {
 			this.previous.nodes.addAll(this.nodes);
-			CURRENT.set(this.previous);
 		}
-		else {
-			CURRENT.remove();
-		}
+		this.state.trace = this.previous;
 	}
 
 }

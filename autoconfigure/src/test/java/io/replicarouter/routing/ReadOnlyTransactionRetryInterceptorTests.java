@@ -112,7 +112,7 @@ class ReadOnlyTransactionRetryInterceptorTests {
 
 		private String run() {
 			this.calls.incrementAndGet();
-			RoutingTrace.record(this.node);
+			RoutingThreadState.current().bound(this.node, RoutingReason.READ_ONLY, -1);
 			if (!this.failures.isEmpty()) {
 				String state = this.failures.remove(0);
 				throw new DataAccessResourceFailureException("failed", new SQLException("failed " + state, state));
