@@ -52,6 +52,24 @@ public class RouterTestApplication {
 	}
 
 	/**
+	 * Create the tables {@link Queries} uses ({@code ledger}, {@code kv}) on the primary, if
+	 * absent, and wait until the replicas have them.
+	 * @param cluster the cluster
+	 */
+	public static void createTables(PostgresReplicationCluster cluster) {
+		try (java.sql.Connection connection = cluster.primary().connect();
+				java.sql.Statement statement = connection.createStatement()) {
+			statement.execute("create table if not exists ledger (id bigserial primary key, "
+					+ "written_on int not null default inet_server_port())");
+			statement.execute("create table if not exists kv (id int primary key, v bigint not null)");
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException("Could not create the test tables", ex);
+		}
+		cluster.awaitReplication();
+	}
+
+	/**
 	 * Return the properties that point an application at the cluster, as {@code key=value},
 	 * with Flyway off (these tests create their tables themselves).
 	 * @param cluster the cluster

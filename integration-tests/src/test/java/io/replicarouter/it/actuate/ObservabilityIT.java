@@ -5,8 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +19,7 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.test.PostgresReplicationCluster;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -56,13 +55,8 @@ class ObservabilityIT {
 	private String base;
 
 	@BeforeAll
-	static void createTables() throws SQLException {
-		try (Connection connection = extension.cluster().primary().connect();
-				Statement statement = connection.createStatement()) {
-			statement.execute("create table ledger (id bigserial primary key, written_on int not null default "
-					+ "inet_server_port())");
-		}
-		extension.cluster().awaitReplication();
+	static void createTables() {
+		RouterTestApplication.createTables(extension.cluster());
 	}
 
 	@BeforeEach

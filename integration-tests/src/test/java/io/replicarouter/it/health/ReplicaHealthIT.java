@@ -2,7 +2,6 @@ package io.replicarouter.it.health;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -50,13 +49,8 @@ class ReplicaHealthIT {
 	private ConfigurableApplicationContext context;
 
 	@BeforeAll
-	static void createLedger() throws SQLException {
-		try (Connection connection = extension.cluster().primary().connect();
-				Statement statement = connection.createStatement()) {
-			statement.execute("create table ledger (id bigserial primary key, written_on int not null default "
-					+ "inet_server_port())");
-		}
-		extension.cluster().awaitReplication();
+	static void createTables() {
+		RouterTestApplication.createTables(extension.cluster());
 	}
 
 	@AfterEach
