@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -172,23 +171,8 @@ final class OperatingSystem {
 	 * @return {@code true} when the process runs (or is stopped by a signal)
 	 */
 	static boolean isAlive(long pid) {
-		String stat;
-		try {
-			stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-		}
-		catch (NoSuchFileException ex) {
-			return false;
-		}
-		catch (IOException ex) {
-			return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-		}
-		// Format: "pid (comm) S ..." where comm may contain spaces and parentheses.
-		int end = stat.lastIndexOf(')');
-		if (end < 0 || end + 2 >= stat.length()) {
-			return false;
-		}
-		char state = stat.charAt(end + 2);
-		return state != 'Z' && state != 'X' && state != 'x';
+		char state = state(pid);
+		return state != 0 && state != 'Z' && state != 'X' && state != 'x';
 	}
 
 	/**
@@ -197,13 +181,55 @@ final class OperatingSystem {
 	 * @return {@code true} for a zombie
 	 */
 	static boolean isZombie(long pid) {
+		return state(pid) == 'Z';
+	}
+
+	/**
+	 * Tells whether a process is stopped by a signal ({@code SIGSTOP}), or no longer runs at all.
+	 * @param pid a process id
+	 * @return {@code true} when the process cannot run until it gets {@code SIGCONT}
+	 */
+	static boolean isStoppedOrGone(long pid) {
+		char state = state(pid);
+		return state == 'T' || !isAlive(pid);
+	}
+
+	/**
+	 * Reads the state letter of a process from {@code /proc/<pid>/stat} ({@code R}, {@code S}, {@code D},
+	 * {@code T} for stopped, {@code Z} for a zombie...).
+	 * @param pid a process id
+	 * @return the state letter, or 0 if the process does not exist
+	 */
+	static char state(long pid) {
+		String stat;
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-			int end = stat.lastIndexOf(')');
-			return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+			stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
 		}
 		catch (IOException ex) {
-			return false;
+			return 0;
+		}
+		// Format: "pid (comm) S ..." where comm may contain spaces and parentheses.
+		int end = stat.lastIndexOf(')');
+		return (end >= 0 && end + 2 < stat.length()) ? stat.charAt(end + 2) : 0;
+	}
+
+	/**
+	 * Waits until every process is {@linkplain #isStoppedOrGone(long) stopped or gone}. A signal is delivered
+	 * asynchronously: {@code kill -STOP} returns before a process that is busy in the kernel has stopped.
+	 * @param pids process ids
+	 * @param timeout how long to wait
+	 * @return {@code true} if they all stopped in time
+	 */
+	static boolean awaitStopped(Collection<Long> pids, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			if (pids.stream().allMatch(OperatingSystem::isStoppedOrGone)) {
+				return true;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				return false;
+			}
+			sleep(Duration.ofMillis(1));
 		}
 	}
 

@@ -422,8 +422,9 @@ public final class PostgresNode implements ReplicationNode {
 	/**
 	 * Stalls the server: sends {@code SIGSTOP} to the postmaster, then to all its child processes. The port
 	 * stays open (the kernel still completes TCP handshakes) but nothing is answered, so clients hang until
-	 * their timeouts; a paused replica does not replay WAL. Does nothing if already paused.
-	 * @throws IllegalStateException if the server is not running
+	 * their timeouts; a paused replica does not replay WAL. Returns once every process has stopped. Does nothing
+	 * if already paused.
+	 * @throws IllegalStateException if the server is not running, or its processes did not stop
 	 */
 	public synchronized void pause() {
 		if (this.paused) {
@@ -431,8 +432,11 @@ public final class PostgresNode implements ReplicationNode {
 		}
 		long pid = postmasterPid();
 		OperatingSystem.signal("STOP", List.of(pid));
+		awaitStopped(List.of(pid));
 		// Listed once the postmaster is stopped, so that it cannot start another child meanwhile.
-		OperatingSystem.signal("STOP", descendants(pid));
+		List<Long> children = descendants(pid);
+		OperatingSystem.signal("STOP", children);
+		awaitStopped(children);
 		this.paused = true;
 		logger.debug("Paused {}", this.name);
 	}
@@ -458,6 +462,13 @@ public final class PostgresNode implements ReplicationNode {
 		}
 		this.paused = false;
 		logger.debug("Resumed {}", this.name);
+	}
+
+	private void awaitStopped(List<Long> pids) {
+		if (!OperatingSystem.awaitStopped(pids, STOP_TIMEOUT)) {
+			throw new IllegalStateException("Sent SIGSTOP to " + this.name + " (processes " + pids
+					+ ") but not all of them stopped within " + STOP_TIMEOUT.toSeconds() + " s");
+		}
 	}
 
 	private static List<Long> descendants(long pid) {
