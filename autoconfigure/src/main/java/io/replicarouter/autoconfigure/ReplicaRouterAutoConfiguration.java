@@ -75,11 +75,22 @@ public final class ReplicaRouterAutoConfiguration {
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			Environment environment) {
-		SettingsValidator.validate(properties, healthProperties);
+		ConfigurationProblems problems = new ConfigurationProblems();
+		SettingsValidator.validate(properties, healthProperties, problems);
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
 		JdbcConnectionDetails primaryDetails = connectionDetails
 			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
-		factory.validate(properties, primaryDetails.getJdbcUrl());
+		String primaryUrl;
+		try {
+			primaryUrl = primaryDetails.getJdbcUrl();
+		}
+		catch (InvalidReplicaRouterConfigurationException ex) {
+			problems.add(ex);
+			problems.throwIfAny();
+			throw ex;
+		}
+		factory.validate(properties, primaryUrl, problems);
+		problems.throwIfAny();
 		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
 		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
 				primaryPool.getJdbcUrl(), 1);
@@ -90,8 +101,16 @@ public final class ReplicaRouterAutoConfiguration {
 			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
 					pool.getJdbcUrl(), replica.getWeight()));
 		}
+		TransportSecurity.warnIfWeak("spring.datasource.url", primaryPool.getJdbcUrl(),
+				primaryPool.getDataSourceProperties());
+		for (int index = 0; index < replicas.size(); index++) {
+			HikariDataSource pool = (HikariDataSource) replicas.get(index).dataSource();
+			TransportSecurity.warnIfWeak(ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url",
+					pool.getJdbcUrl(), pool.getDataSourceProperties());
+		}
 		return new DatabaseNodes(primary, replicas);
 	}
+
 
 	@Bean
 	@ConditionalOnMissingBean
