@@ -111,6 +111,11 @@ public final class ReplicaRouterAutoConfiguration {
 		return new DatabaseNodes(primary, replicas);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterProperties properties) {
+		return new StartupNodeCheck(monitor, properties.isFailFast());
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
