@@ -85,6 +85,10 @@ final class NodePoolFactory {
 					"Set it to the primary's URL, for example jdbc:postgresql://primary:5432/app, "
 							+ "or set replica-router.enabled=false.");
 		}
+		else if (JdbcUrls.hasUserInfo(primaryUrl)) {
+			problems.add("spring.datasource.url", userInfoProblem(primaryUrl),
+					"Remove them from the URL and set spring.datasource.username and spring.datasource.password.");
+		}
 		Set<String> names = new HashSet<>();
 		for (int index = 0; index < properties.getReplicas().size(); index++) {
 			Replica replica = properties.getReplicas().get(index);
@@ -99,6 +103,11 @@ final class NodePoolFactory {
 				problems.add(property + ".url", "'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
 						"Use a URL that starts with jdbc:postgresql://, for example "
 								+ "jdbc:postgresql://replica-1:5432/app.");
+			}
+			else if (JdbcUrls.hasUserInfo(url)) {
+				problems.add(property + ".url", userInfoProblem(url),
+						"Remove them from the URL and set " + property + ".username and " + property
+								+ ".password, or leave both unset to use the primary's.");
 			}
 			else if (JdbcUrls.malformation(url) != null) {
 				problems.add(property + ".url",
@@ -130,6 +139,11 @@ final class NodePoolFactory {
 						"Set a positive weight, or remove the replica to stop sending it reads.");
 			}
 		}
+	}
+
+	private static String userInfoProblem(String url) {
+		return "'" + JdbcUrls.mask(url) + "' carries credentials before the host (user:password@host), which the "
+				+ "PostgreSQL driver does not read: it would take them for part of the host name";
 	}
 
 	/**

@@ -26,9 +26,6 @@ public final class JdbcUrls {
 	private static final Pattern SECRET_PARAMETER = Pattern
 		.compile("(?i)([?&;](?:password|sslpassword|sslkeypassword)=)[^&;]*");
 
-	// user:password@ in the authority part, which some tools accept.
-	private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?&]*:)[^/@]*@");
-
 	private JdbcUrls() {
 	}
 
@@ -50,8 +47,27 @@ public final class JdbcUrls {
 		if (url == null) {
 			return "";
 		}
-		String masked = USER_INFO.matcher(url).replaceAll((match) -> Matcher.quoteReplacement(match.group(1)) + MASK + "@");
+		String masked = maskUserInfo(url);
 		return SECRET_PARAMETER.matcher(masked).replaceAll((match) -> Matcher.quoteReplacement(match.group(1)) + MASK);
+	}
+
+	/**
+	 * Mask the password of a {@code //user:password@host} part. The password may hold any
+	 * character, '/' and '@' included, so it runs from the first ':' after "//" to the last
+	 * '@' before the query.
+	 */
+	private static String maskUserInfo(String url) {
+		int authority = url.indexOf("//");
+		if (authority < 0) {
+			return url;
+		}
+		int query = url.indexOf('?', authority);
+		int at = url.lastIndexOf('@', (query >= 0) ? query : url.length());
+		int colon = url.indexOf(':', authority + 2);
+		if (at < authority || colon < 0 || colon > at) {
+			return url;
+		}
+		return url.substring(0, colon + 1) + MASK + url.substring(at);
 	}
 
 	/**
@@ -170,6 +186,30 @@ public final class JdbcUrls {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Return whether a URL carries credentials before its host ({@code //user:password@host}),
+	 * which PostgreSQL's driver does not read: it takes them for part of the host name.
+	 * @param url the URL, may be {@code null}
+	 * @return whether it has a user-info part
+	 */
+	public static boolean hasUserInfo(@Nullable String url) {
+		if (url == null) {
+			return false;
+		}
+		int start = url.indexOf("//");
+		if (start < 0) {
+			return false;
+		}
+		int end = url.length();
+		for (char stop : new char[] { '/', '?' }) {
+			int at = url.indexOf(stop, start + 2);
+			if (at >= 0 && at < end) {
+				end = at;
+			}
+		}
+		return url.substring(start + 2, end).indexOf('@') >= 0;
 	}
 
 }

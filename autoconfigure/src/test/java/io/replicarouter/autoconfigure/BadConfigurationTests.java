@@ -81,6 +81,10 @@ class BadConfigurationTests {
 				bad("replica-router.replicas[0].url", "jdbc:postgresql://[::1/app", "is malformed"),
 				bad("replica-router.replicas[0].url", "jdbc:postgresql://replica 1:5432/app", "is malformed"),
 				bad("replica-router.replicas[0].url", "jdbc:postgresql:", "is malformed"),
+				bad("replica-router.replicas[0].url", "jdbc:postgresql://app:" + PASSWORD + "@127.0.0.1:2/app",
+						"carries credentials before the host"),
+				bad("spring.datasource.url", "jdbc:postgresql://app:" + PASSWORD + "@127.0.0.1:1/app",
+						"carries credentials before the host"),
 				// The primary under another spelling of the same endpoint.
 				bad("replica-router.replicas[0].url", "jdbc:postgresql://127.0.0.1:1/app", "same server and database"),
 				bad("replica-router.replicas[0].url", "JDBC:POSTGRESQL://127.0.0.1:1/app?readOnly=true",
