@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
+import io.replicarouter.jdbc.DriverLogMasking;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.replica.HealthThresholds;
 import io.replicarouter.replica.PoolSaturationMonitor;
@@ -75,6 +76,7 @@ public final class ReplicaRouterAutoConfiguration {
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			Environment environment) {
+		DriverLogMasking.install();
 		ConfigurationProblems problems = new ConfigurationProblems();
 		SettingsValidator.validate(properties, healthProperties, problems);
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
