@@ -3,6 +3,7 @@ package io.replicarouter.autoconfigure;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -156,7 +157,7 @@ final class NodePoolFactory {
 	}
 
 	private static String endpoint(String url) {
-		String lower = url.trim().toLowerCase(java.util.Locale.ROOT);
+		String lower = url.trim().toLowerCase(Locale.ROOT);
 		int query = lower.indexOf('?');
 		String withoutQuery = (query >= 0) ? lower.substring(0, query) : lower;
 		// The driver's default port, written or not, is the same endpoint.
