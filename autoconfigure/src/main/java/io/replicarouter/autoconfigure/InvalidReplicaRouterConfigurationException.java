@@ -1,5 +1,8 @@
 package io.replicarouter.autoconfigure;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * Thrown at startup when replica-router's configuration cannot work. It names the
  * property at fault and the fix; it never carries a secret.
@@ -9,6 +12,8 @@ public class InvalidReplicaRouterConfigurationException extends IllegalStateExce
 	private final String property;
 
 	private final String action;
+
+	private final List<InvalidReplicaRouterConfigurationException> problems;
 
 	/**
 	 * Create an exception.
@@ -21,6 +26,28 @@ public class InvalidReplicaRouterConfigurationException extends IllegalStateExce
 		super("Invalid configuration property '" + property + "': " + problem + ". " + action);
 		this.property = property;
 		this.action = action;
+		this.problems = List.of(this);
+	}
+
+	/**
+	 * Create an exception that reports several problems at once.
+	 * @param problems the problems, at least two
+	 */
+	InvalidReplicaRouterConfigurationException(List<InvalidReplicaRouterConfigurationException> problems) {
+		super(problems.size() + " invalid configuration properties:" + problems.stream()
+			.map((problem) -> System.lineSeparator() + "  - " + problem.getMessage())
+			.collect(Collectors.joining()));
+		this.property = problems.get(0).getProperty();
+		this.action = "Fix each of the " + problems.size() + " properties as described above.";
+		this.problems = List.copyOf(problems);
+	}
+
+	/**
+	 * Return every problem this exception reports: itself, or each of several.
+	 * @return the problems
+	 */
+	public List<InvalidReplicaRouterConfigurationException> getProblems() {
+		return this.problems;
 	}
 
 	/**

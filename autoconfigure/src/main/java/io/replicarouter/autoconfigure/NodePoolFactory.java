@@ -3,6 +3,7 @@ package io.replicarouter.autoconfigure;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -78,44 +79,89 @@ final class NodePoolFactory {
 	 * @param properties the bound properties
 	 * @param primaryUrl the primary's URL
 	 */
-	void validate(ReplicaRouterProperties properties, String primaryUrl) {
+	void validate(ReplicaRouterProperties properties, String primaryUrl, ConfigurationProblems problems) {
+		if (!JdbcUrls.isPostgresql(primaryUrl)) {
+			problems.add("spring.datasource.url",
+					"replica-router needs a PostgreSQL primary but the URL is '" + JdbcUrls.mask(primaryUrl) + "'",
+					"Set it to the primary's URL, for example jdbc:postgresql://primary:5432/app, "
+							+ "or set replica-router.enabled=false.");
+		}
+		else if (JdbcUrls.hasUserInfo(primaryUrl)) {
+			problems.add("spring.datasource.url", userInfoProblem(primaryUrl),
+					"Remove them from the URL and set spring.datasource.username and spring.datasource.password.");
+		}
 		Set<String> names = new HashSet<>();
 		for (int index = 0; index < properties.getReplicas().size(); index++) {
 			Replica replica = properties.getReplicas().get(index);
 			String property = ReplicaRouterProperties.PREFIX + ".replicas[" + index + "]";
 			String url = replica.getUrl();
 			if (!StringUtils.hasText(url)) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".url", "it is not set",
+				problems.add(property + ".url", "it is not set",
 						"Set it to the replica's JDBC URL, for example jdbc:postgresql://replica-1:5432/app, "
 								+ "or remove the replica.");
 			}
-			if (!JdbcUrls.isPostgresql(url)) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".url",
-						"'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
+			else if (!JdbcUrls.isPostgresql(url)) {
+				problems.add(property + ".url", "'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
 						"Use a URL that starts with jdbc:postgresql://, for example "
 								+ "jdbc:postgresql://replica-1:5432/app.");
 			}
-			if (url.trim().equalsIgnoreCase(primaryUrl.trim())) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".url",
-						"it is the primary's URL (spring.datasource.url), so reads would not be offloaded",
+			else if (JdbcUrls.hasUserInfo(url)) {
+				problems.add(property + ".url", userInfoProblem(url),
+						"Remove them from the URL and set " + property + ".username and " + property
+								+ ".password, or leave both unset to use the primary's.");
+			}
+			else if (JdbcUrls.malformation(url) != null) {
+				problems.add(property + ".url",
+						"'" + JdbcUrls.mask(url) + "' is malformed: " + JdbcUrls.malformation(url),
+						"Use the form jdbc:postgresql://host:port/database, for example "
+								+ "jdbc:postgresql://replica-1:5432/app.");
+			}
+			else if (sameEndpoint(url, primaryUrl)) {
+				problems.add(property + ".url",
+						"it names the same server and database as spring.datasource.url, so reads would not be "
+								+ "offloaded and a read-only transaction would run on the primary as if on a replica",
 						"Point it at a streaming replica of the primary.");
 			}
 			String name = replicaName(replica, index);
 			if (!VALID_NAME.matcher(name).matches()) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".name",
+				problems.add(property + ".name",
 						"'" + name + "' contains characters other than letters, digits, '.', '_' and '-'",
 						"Use a short name such as 'eu-1'.");
 			}
 			if (!names.add(name)) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".name",
-						"another replica is already named '" + name + "'", "Give every replica a unique name.");
+				problems.add(property + ".name",
+						"another replica is already named '" + name + "'",
+						"Give every replica a unique name; a replica without one is named after its 1-based "
+								+ "position in the list.");
 			}
 			if (replica.getWeight() < 1) {
-				throw new InvalidReplicaRouterConfigurationException(property + ".weight",
+				problems.add(property + ".weight",
 						"it is " + replica.getWeight() + " but must be at least 1",
 						"Set a positive weight, or remove the replica to stop sending it reads.");
 			}
 		}
+	}
+
+	private static String userInfoProblem(String url) {
+		return "'" + JdbcUrls.mask(url) + "' carries credentials before the host (user:password@host), which the "
+				+ "PostgreSQL driver does not read: it would take them for part of the host name";
+	}
+
+	/**
+	 * Whether two URLs name the same hosts, ports and database, whatever their parameters
+	 * and letter case. Other spellings of the primary (an IP address for a host name) are
+	 * found by the health monitor, which compares the servers themselves.
+	 */
+	private static boolean sameEndpoint(String url, String primaryUrl) {
+		return endpoint(url).equals(endpoint(primaryUrl));
+	}
+
+	private static String endpoint(String url) {
+		String lower = url.trim().toLowerCase(Locale.ROOT);
+		int query = lower.indexOf('?');
+		String withoutQuery = (query >= 0) ? lower.substring(0, query) : lower;
+		// The driver's default port, written or not, is the same endpoint.
+		return withoutQuery.replaceAll(":5432(?=[/,]|$)", "").replaceAll("/+$", "");
 	}
 
 	/**
@@ -131,7 +177,8 @@ final class NodePoolFactory {
 		HikariDataSource pool = new HikariDataSource();
 		applyTimeoutDefaults(pool, timeouts);
 		this.binder.bind(HIKARI_PREFIX, Bindable.ofInstance(pool));
-		pool.setJdbcUrl(replica.getUrl());
+		pool.setJdbcUrl(TransportSecurity.inheritSslParameters(primary.getJdbcUrl(), replica.getUrl(),
+				replica.getHikari()));
 		pool.setUsername((replica.getUsername() != null) ? replica.getUsername() : primary.getUsername());
 		pool.setPassword((replica.getPassword() != null) ? replica.getPassword() : primary.getPassword());
 		if (primary.getDriverClassName() != null) {

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
+import io.replicarouter.jdbc.DriverLogMasking;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.replica.HealthThresholds;
 import io.replicarouter.replica.PoolSaturationMonitor;
@@ -75,11 +76,23 @@ public final class ReplicaRouterAutoConfiguration {
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			Environment environment) {
-		SettingsValidator.validate(properties, healthProperties);
+		DriverLogMasking.install();
+		ConfigurationProblems problems = new ConfigurationProblems();
+		SettingsValidator.validate(properties, healthProperties, problems);
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
 		JdbcConnectionDetails primaryDetails = connectionDetails
 			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
-		factory.validate(properties, primaryDetails.getJdbcUrl());
+		String primaryUrl;
+		try {
+			primaryUrl = primaryDetails.getJdbcUrl();
+		}
+		catch (InvalidReplicaRouterConfigurationException ex) {
+			problems.add(ex);
+			problems.throwIfAny();
+			throw ex;
+		}
+		factory.validate(properties, primaryUrl, problems);
+		problems.throwIfAny();
 		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
 		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
 				primaryPool.getJdbcUrl(), 1);
@@ -90,7 +103,20 @@ public final class ReplicaRouterAutoConfiguration {
 			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
 					pool.getJdbcUrl(), replica.getWeight()));
 		}
+		TransportSecurity.warnIfWeak("spring.datasource.url", primaryPool.getJdbcUrl(),
+				primaryPool.getDataSourceProperties());
+		for (int index = 0; index < replicas.size(); index++) {
+			HikariDataSource pool = (HikariDataSource) replicas.get(index).dataSource();
+			TransportSecurity.warnIfWeak(ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url",
+					pool.getJdbcUrl(), pool.getDataSourceProperties());
+		}
 		return new DatabaseNodes(primary, replicas);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterProperties properties) {
+		return new StartupNodeCheck(monitor, properties.isFailFast());
 	}
 
 	@Bean

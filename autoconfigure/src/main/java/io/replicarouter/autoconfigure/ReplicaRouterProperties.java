@@ -36,6 +36,14 @@ public class ReplicaRouterProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether startup fails when the primary or a replica cannot be reached, refuses the
+	 * credentials, or is not in its configured role at the first probe. When false such a
+	 * replica starts out of rotation and joins once it is healthy, and the primary is
+	 * retried on use.
+	 */
+	private boolean failFast;
+
+	/**
 	 * Streaming replicas that serve read-only transactions. Each inherits the primary's
 	 * credentials and pool settings unless it overrides them.
 	 */
@@ -89,6 +97,14 @@ public class ReplicaRouterProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
 	}
 
 	public List<Replica> getReplicas() {

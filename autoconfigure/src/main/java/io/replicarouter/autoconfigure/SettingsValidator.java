@@ -14,45 +14,54 @@ public final class SettingsValidator {
 	}
 
 	static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health) {
+		ConfigurationProblems problems = new ConfigurationProblems();
+		validate(router, health, problems);
+		problems.throwIfAny();
+	}
+
+	static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health,
+			ConfigurationProblems problems) {
 		String prefix = ReplicaRouterProperties.PREFIX;
-		positive(prefix + ".max-lag", router.getMaxLag(), "for example 5s");
+		positive(problems, prefix + ".max-lag", router.getMaxLag(), "for example 5s");
 		DataSize maxLagBytes = router.getMaxLagBytes();
 		if (maxLagBytes != null && maxLagBytes.isNegative()) {
-			throw new InvalidReplicaRouterConfigurationException(prefix + ".max-lag-bytes",
+			problems.add(prefix + ".max-lag-bytes",
 					"it is negative (" + maxLagBytes + ")", "Set a size such as 64MB, or remove it for no limit.");
 		}
-		positive(prefix + ".timeouts.connect", router.getTimeouts().getConnect(), "for example 2s");
-		positive(prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 5s");
-		atLeast(prefix + ".timeouts.borrow", router.getTimeouts().getBorrow(), Duration.ofMillis(250),
+		positive(problems, prefix + ".timeouts.connect", router.getTimeouts().getConnect(), "for example 2s");
+		positive(problems, prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 5s");
+		atLeast(problems, prefix + ".timeouts.borrow", router.getTimeouts().getBorrow(), Duration.ofMillis(250),
 				"Hikari's smallest connection timeout");
 		if (router.getRetry().getMaxAttempts() < 1) {
-			throw new InvalidReplicaRouterConfigurationException(prefix + ".retry.max-attempts",
+			problems.add(prefix + ".retry.max-attempts",
 					"it is " + router.getRetry().getMaxAttempts() + " but must be at least 1",
 					"Set 1 to run read-only transactions once, or more to re-run them when their replica fails.");
 		}
-		positive(ReplicaHealthProperties.PREFIX + ".probe-interval", health.getProbeInterval(), "for example 500ms");
-		positive(ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
-		atLeast(ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
+		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-interval", health.getProbeInterval(), "for example 500ms");
+		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
+		atLeast(problems, ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
 				ReplicaHealthProperties.PREFIX + ".probe-interval");
 		double threshold = health.getPoolUsageThreshold();
 		if (!(threshold > 0 && threshold <= 1)) {
-			throw new InvalidReplicaRouterConfigurationException(ReplicaHealthProperties.PREFIX + ".pool-usage-threshold",
+			problems.add(ReplicaHealthProperties.PREFIX + ".pool-usage-threshold",
 					"it is " + threshold + " but must be more than 0 and at most 1",
 					"Set a share of the pool, for example 0.9 for 90%.");
 		}
-		positive(ReplicaHealthProperties.PREFIX + ".pool-saturation-period", health.getPoolSaturationPeriod(),
+		positive(problems, ReplicaHealthProperties.PREFIX + ".pool-saturation-period", health.getPoolSaturationPeriod(),
 				"for example 10s");
 	}
 
 	static void validate(ConsistencyProperties consistency) {
+		ConfigurationProblems problems = new ConfigurationProblems();
 		String prefix = ConsistencyProperties.PREFIX;
 		if (consistency.getMaxWait().isNegative()) {
-			throw new InvalidReplicaRouterConfigurationException(prefix + ".max-wait",
+			problems.add(prefix + ".max-wait",
 					"it is " + consistency.getMaxWait() + " but must not be negative",
 					"Set 0 to read from the primary at once when no replica has caught up, or a short wait such "
 							+ "as 50ms.");
 		}
-		positive(prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
+		positive(problems, prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
+		problems.throwIfAny();
 	}
 
 	/**
@@ -60,35 +69,37 @@ public final class SettingsValidator {
 	 * @param cache the settings
 	 */
 	public static void validate(ReplicaRouterCacheProperties cache) {
+		ConfigurationProblems problems = new ConfigurationProblems();
 		String prefix = ReplicaRouterCacheProperties.PREFIX;
 		if (cache.getDefaultTtl() != null) {
-			positive(prefix + ".default-ttl", cache.getDefaultTtl(), "for example 10m");
+			positive(problems, prefix + ".default-ttl", cache.getDefaultTtl(), "for example 10m");
 		}
 		cache.getCaches().forEach((name, spec) -> {
 			if (spec.getTtl() != null) {
-				positive(prefix + ".caches." + name + ".ttl", spec.getTtl(), "for example 1m");
+				positive(problems, prefix + ".caches." + name + ".ttl", spec.getTtl(), "for example 1m");
 			}
 		});
-		positive(prefix + ".command-timeout", cache.getCommandTimeout(), "for example 250ms");
-		positive(prefix + ".circuit-breaker.open-duration", cache.getCircuitBreaker().getOpenDuration(),
+		positive(problems, prefix + ".command-timeout", cache.getCommandTimeout(), "for example 250ms");
+		positive(problems, prefix + ".circuit-breaker.open-duration", cache.getCircuitBreaker().getOpenDuration(),
 				"for example 5s");
 		if (cache.getCircuitBreaker().getFailureThreshold() < 1) {
-			throw new InvalidReplicaRouterConfigurationException(prefix + ".circuit-breaker.failure-threshold",
+			problems.add(prefix + ".circuit-breaker.failure-threshold",
 					"it is " + cache.getCircuitBreaker().getFailureThreshold() + " but must be at least 1",
 					"Set how many Redis failures in a row open the circuit, for example 3.");
 		}
+		problems.throwIfAny();
 	}
 
-	private static void positive(String property, Duration value, String example) {
+	private static void positive(ConfigurationProblems problems, String property, Duration value, String example) {
 		if (value.isNegative() || value.isZero()) {
-			throw new InvalidReplicaRouterConfigurationException(property,
+			problems.add(property,
 					"it is " + value + " but must be longer than zero", "Set a positive duration, " + example + ".");
 		}
 	}
 
-	private static void atLeast(String property, Duration value, Duration minimum, String what) {
+	private static void atLeast(ConfigurationProblems problems, String property, Duration value, Duration minimum, String what) {
 		if (value.compareTo(minimum) < 0) {
-			throw new InvalidReplicaRouterConfigurationException(property,
+			problems.add(property,
 					"it is " + value + " but must be at least " + minimum + " (" + what + ")",
 					"Set it to " + minimum.toMillis() + "ms or more.");
 		}

@@ -257,9 +257,12 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	private NodeHealth replicaSucceeded(DataSourceNode node, ProbeResult result, NodeHealth previous, long now,
 			Instant at) {
 		if (!result.inRecovery()) {
-			return new NodeHealth(node, NodeState.MISCONFIGURED,
-					"not in recovery: it accepts writes, so it is no streaming replica (was it promoted?)", false,
-					result.currentLsn(), Lsn.UNKNOWN, 0, Duration.ZERO, at, at, 0);
+			String detail = sameServer(result.serverIdentity(), this.primaryIdentity)
+					? "it is the primary itself (same server as spring.datasource.url), so it must never serve reads"
+							+ " as a replica"
+					: "not in recovery: it accepts writes, so it is no streaming replica (was it promoted?)";
+			return new NodeHealth(node, NodeState.MISCONFIGURED, detail, false, result.currentLsn(), Lsn.UNKNOWN, 0,
+					Duration.ZERO, at, at, 0);
 		}
 		long replay = result.replayLsn();
 		if (replay == Lsn.UNKNOWN) {
@@ -275,6 +278,22 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
 		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
 				result.receiveLsn(), lagBytes, lag, at, at, 0);
+	}
+
+	/**
+	 * Whether two probe identities ({@code address:port@start time}) are the same server.
+	 * The address is left out: one server answers on several addresses (localhost,
+	 * 127.0.0.1, a host name), while its port and start time to the microsecond tell it
+	 * apart from any other.
+	 */
+	private static boolean sameServer(@Nullable String identity, @Nullable String primaryIdentity) {
+		if (identity == null || primaryIdentity == null) {
+			return false;
+		}
+		int colon = identity.lastIndexOf(':', identity.indexOf('@'));
+		int primaryColon = primaryIdentity.lastIndexOf(':', primaryIdentity.indexOf('@'));
+		return colon >= 0 && primaryColon >= 0
+				&& identity.substring(colon).equals(primaryIdentity.substring(primaryColon));
 	}
 
 	private String lagDetail(Duration lag, long lagBytes, boolean inRotation) {

@@ -232,7 +232,7 @@ class ReplicaRouterAutoConfigurationTests {
 	@Test
 	void replicaUrlThatIsThePrimaryFailsNamingTheProperty() {
 		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:1/app")
-			.run(failsWith("replica-router.replicas[0].url", "it is the primary's URL"));
+			.run(failsWith("replica-router.replicas[0].url", "same server and database as spring.datasource.url"));
 	}
 
 	@Test

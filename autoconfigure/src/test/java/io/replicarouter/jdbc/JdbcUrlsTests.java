@@ -28,6 +28,31 @@ class JdbcUrlsTests {
 	void masksUserInfo() {
 		assertThat(JdbcUrls.mask("jdbc:postgresql://app:s3cret@h:5432/db"))
 			.isEqualTo("jdbc:postgresql://app:******@h:5432/db");
+		assertThat(JdbcUrls.mask("jdbc:postgresql://app:s3/c@r:et@h:5432/db?ssl=true"))
+			.isEqualTo("jdbc:postgresql://app:******@h:5432/db?ssl=true");
+		assertThat(JdbcUrls.mask("jdbc:postgresql://app@h/db")).isEqualTo("jdbc:postgresql://app@h/db");
+		assertThat(JdbcUrls.hasUserInfo("jdbc:postgresql://app:s3cret@h:5432/db")).isTrue();
+		assertThat(JdbcUrls.hasUserInfo("jdbc:postgresql://h:5432/db?options=a@b")).isFalse();
+	}
+
+	@Test
+	void readsHostsAndParameters() {
+		assertThat(JdbcUrls.hosts("jdbc:postgresql://a:1,[::1]:2,b/db?x=1")).containsExactly("a", "::1", "b");
+		assertThat(JdbcUrls.hosts("jdbc:postgresql:db")).isEmpty();
+		assertThat(JdbcUrls.parameters("jdbc:postgresql://h/db?SslMode=require&ssl")).containsEntry("sslmode",
+				"SslMode=require")
+			.containsEntry("ssl", "ssl");
+		assertThat(JdbcUrls.isLocalHost("127.3.4.5")).isTrue();
+		assertThat(JdbcUrls.isLocalHost("db.internal")).isFalse();
+	}
+
+	@Test
+	void findsMalformedUrls() {
+		assertThat(JdbcUrls.malformation("jdbc:postgresql://h:5432/db")).isNull();
+		assertThat(JdbcUrls.malformation("jdbc:postgresql:///db")).isNull();
+		assertThat(JdbcUrls.malformation("jdbc:postgresql://h:0/db")).contains("port '0'");
+		assertThat(JdbcUrls.malformation("jdbc:postgresql://h:5432\n/db")).isNotNull();
+		assertThat(JdbcUrls.malformation("jdbc:postgresql://a:1,b:x/db")).contains("port 'x'");
 	}
 
 	@Test

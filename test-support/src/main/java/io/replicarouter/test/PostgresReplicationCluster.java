@@ -111,6 +111,10 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 
 	private final @Nullable Path baseDirectory;
 
+	private final boolean tls;
+
+	private volatile @Nullable TlsCertificates certificates;
+
 	private final Object lifecycle = new Object();
 
 	private volatile State state = State.NEW;
@@ -133,6 +137,7 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 		this.serverSettings = Map.copyOf(builder.serverSettings);
 		this.startupTimeout = builder.startupTimeout;
 		this.baseDirectory = builder.baseDirectory;
+		this.tls = builder.tls;
 	}
 
 	/**
@@ -200,6 +205,9 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 		this.directory = root;
 		Path logs = createPrivateDirectory(root.resolve("logs"));
 		List<Integer> ports = allocatePorts(1 + this.replicaCount);
+		if (this.tls) {
+			this.certificates = TlsCertificates.generate(root.resolve("tls"));
+		}
 		PostgresNode primary = new PostgresNode(this, "primary", true, ports.get(0), root.resolve("primary"),
 				logs.resolve("primary.log"));
 		List<PostgresNode> all = new ArrayList<>();
@@ -287,6 +295,12 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 
 	private void configure(Path data) {
 		Map<String, String> settings = new LinkedHashMap<>(DEFAULT_SETTINGS);
+		TlsCertificates tlsFiles = this.certificates;
+		if (tlsFiles != null) {
+			settings.put("ssl", "on");
+			settings.put("ssl_cert_file", tlsFiles.serverCertificate().toString());
+			settings.put("ssl_key_file", tlsFiles.serverKey().toString());
+		}
 		settings.putAll(this.serverSettings);
 		StringBuilder configuration = new StringBuilder();
 		configuration.append(System.lineSeparator()).append("# Added by replica-router-test").append(System.lineSeparator());
@@ -323,7 +337,7 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 		if (!node.isPrimaryRole()) {
 			String connection = "host=127.0.0.1 port=" + this.nodes.get(0).port() + " user=" + conninfoValue(this.username)
 					+ " password=" + conninfoValue(this.password) + " application_name=" + conninfoValue(node.name())
-					+ " sslmode=disable";
+					+ streamingTls();
 			configuration.append("primary_conninfo = ").append(quote(connection)).append(System.lineSeparator());
 		}
 		writeServerFile(node.dataDirectory().resolve(NODE_CONFIGURATION), configuration.toString(), true);
@@ -748,6 +762,37 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 				+ this.nodes + "]";
 	}
 
+	private String streamingTls() {
+		TlsCertificates tlsFiles = this.certificates;
+		if (tlsFiles == null) {
+			return " sslmode=disable";
+		}
+		return " sslmode=verify-full sslrootcert=" + conninfoValue(tlsFiles.rootCertificate().toString());
+	}
+
+	/**
+	 * Returns whether the servers accept TLS ({@link Builder#tls()}).
+	 * @return whether TLS is on
+	 */
+	public boolean isTls() {
+		return this.tls;
+	}
+
+	/**
+	 * Returns the certificate of the cluster's own CA, which signed every server's certificate (PEM), for
+	 * {@code sslrootcert}; for example
+	 * {@code primary().jdbcUrl() + "?sslmode=verify-full&sslrootcert=" + tlsRootCertificate()}.
+	 * @return the file
+	 * @throws IllegalStateException if the cluster was not built with {@link Builder#tls()} or is not started
+	 */
+	public Path tlsRootCertificate() {
+		TlsCertificates tlsFiles = this.certificates;
+		if (tlsFiles == null) {
+			throw new IllegalStateException("No TLS: build the cluster with tls() and start it first");
+		}
+		return tlsFiles.rootCertificate();
+	}
+
 	private enum State {
 
 		NEW, STARTED, CLOSED
@@ -773,7 +818,23 @@ public final class PostgresReplicationCluster implements ReplicationCluster {
 
 		private @Nullable Path baseDirectory;
 
+		private boolean tls;
+
 		private Builder() {
+		}
+
+		/**
+		 * Turns TLS on: a CA and a server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}
+		 * are generated at start (with Bouncy Castle, {@code org.bouncycastle:bcpkix-jdk18on}, which must be on
+		 * the test class path), every server runs with {@code ssl=on} and that certificate (its key readable by
+		 * the server's user only), and replicas stream from the primary with {@code sslmode=verify-full}. Clients
+		 * may still connect without TLS; {@link PostgresReplicationCluster#tlsRootCertificate()} is the file for
+		 * their {@code sslrootcert}.
+		 * @return this builder
+		 */
+		public Builder tls() {
+			this.tls = true;
+			return this;
 		}
 
 		/**

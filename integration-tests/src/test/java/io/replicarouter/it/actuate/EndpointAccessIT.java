@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.replicarouter.it.RoutingTestCluster;
+import io.replicarouter.replica.NodeState;
+import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.test.PostgresReplicationCluster;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@code replication} endpoint follows Boot's access rules: not on the web unless
- * exposed, and its drain operation off unless access is unrestricted.
+ * exposed, and its drain operation off unless access is unrestricted. Only both settings
+ * together make drain reachable over HTTP, and a refused request drains nothing.
  */
 class EndpointAccessIT {
 
@@ -31,15 +34,33 @@ class EndpointAccessIT {
 	}
 
 	@Test
+	void unrestrictedAccessAloneDoesNotPutItOnTheWeb() throws Exception {
+		try (ConfigurableApplicationContext context = start("management.endpoint.replication.access=unrestricted")) {
+			assertThat(get(context, "/actuator/replication")).isEqualTo(404);
+			assertThat(post(context, "/actuator/replication/replica-1", true)).isIn(404, 405);
+			assertThat(state(context)).isNotEqualTo(NodeState.DRAINED);
+		}
+	}
+
+	@Test
 	void exposedItIsReadOnlyUntilAccessIsUnrestricted() throws Exception {
 		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=replication")) {
 			assertThat(get(context, "/actuator/replication")).isEqualTo(200);
-			assertThat(post(context, "/actuator/replication/replica-1")).isIn(404, 405);
+			assertThat(get(context, "/actuator/replication/replica-1")).isEqualTo(200);
+			assertThat(post(context, "/actuator/replication/replica-1", true)).isIn(404, 405);
+			assertThat(state(context)).as("a refused drain drains nothing").isNotEqualTo(NodeState.DRAINED);
 		}
 		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=replication",
 				"management.endpoint.replication.access=unrestricted")) {
+			assertThat(post(context, "/actuator/replication/replica-1", true)).isEqualTo(200);
+			assertThat(state(context)).isEqualTo(NodeState.DRAINED);
 			assertThat(post(context, "/actuator/replication/replica-1")).isEqualTo(200);
+			assertThat(state(context)).isNotEqualTo(NodeState.DRAINED);
 		}
+	}
+
+	private static NodeState state(ConfigurableApplicationContext context) {
+		return context.getBean(ReplicaHealthMonitor.class).health("replica-1").state();
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
@@ -59,9 +80,13 @@ class EndpointAccessIT {
 	}
 
 	private int post(ConfigurableApplicationContext context, String path) throws Exception {
+		return post(context, path, false);
+	}
+
+	private int post(ConfigurableApplicationContext context, String path, boolean drained) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(uri(context, path))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"drained\":false}"))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"drained\":" + drained + "}"))
 			.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
