@@ -66,7 +66,7 @@ import org.springframework.util.unit.DataSize;
 @Conditional(OnReplicasConfiguredCondition.class)
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
-		ConsistencyProperties.class, DataSourceProperties.class })
+		ConsistencyProperties.class, DataSourceProperties.class, PgBouncerProperties.class })
 @Import(MigrationsOnPrimaryConfiguration.class)
 public final class ReplicaRouterAutoConfiguration {
 
@@ -74,19 +74,25 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
-			Environment environment) {
+			PgBouncerProperties pgBouncer, Environment environment) {
 		SettingsValidator.validate(properties, healthProperties);
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
 		JdbcConnectionDetails primaryDetails = connectionDetails
 			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
 		factory.validate(properties, primaryDetails.getJdbcUrl());
 		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
+		if (pgBouncer.isEnabled()) {
+			NodePoolFactory.disableServerPreparedStatements(primaryPool);
+		}
 		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
 				primaryPool.getJdbcUrl(), 1);
 		List<DataSourceNode> replicas = new ArrayList<>();
 		for (int index = 0; index < properties.getReplicas().size(); index++) {
 			Replica replica = properties.getReplicas().get(index);
 			HikariDataSource pool = factory.createReplica(index, replica, primaryPool, properties.getTimeouts());
+			if (pgBouncer.isEnabled()) {
+				NodePoolFactory.disableServerPreparedStatements(pool);
+			}
 			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
 					pool.getJdbcUrl(), replica.getWeight()));
 		}
