@@ -12,6 +12,7 @@ import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.replica.HealthThresholds;
+import io.replicarouter.replica.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
@@ -36,6 +37,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -116,6 +118,24 @@ public final class ReplicaRouterAutoConfiguration {
 			ReplicaHealthProperties healthProperties) {
 		return new PoolSaturationMonitor(nodes, healthProperties.getPoolUsageThreshold(),
 				healthProperties.getPoolSaturationPeriod(), healthProperties.getProbeInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = PgBouncerProperties.PREFIX + ".admin", name = "username")
+	PgBouncerPoolsMonitor replicaRouterPgBouncerPoolsMonitor(DatabaseNodes nodes, PgBouncerProperties pgBouncer) {
+		PgBouncerProperties.Admin admin = pgBouncer.getAdmin();
+		requirePositive(PgBouncerProperties.PREFIX + ".admin.poll-interval", admin.getPollInterval(), "5s");
+		requirePositive(PgBouncerProperties.PREFIX + ".admin.timeout", admin.getTimeout(), "2s");
+		return new PgBouncerPoolsMonitor(nodes, admin.getUsername(), admin.getPassword(), admin.getPollInterval(),
+				admin.getTimeout());
+	}
+
+	private static void requirePositive(String property, Duration value, String example) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidReplicaRouterConfigurationException(property, "it is " + value + " but must be positive",
+					"Set a positive duration, for example " + example + ".");
+		}
 	}
 
 	@Bean
