@@ -136,6 +136,8 @@ final class Topology implements AutoCloseable {
 		environment.put("REPLICA_2_URL", this.bouncers.get(2).jdbcUrl(DATABASE));
 		environment.put("DB_USER", USER);
 		environment.put("DB_PASSWORD", this.password);
+		environment.put("PGBOUNCER_STATS_USER", STATS_USER);
+		environment.put("PGBOUNCER_STATS_PASSWORD", this.statsPassword);
 		environment.put("REDIS_HOST", "127.0.0.1");
 		environment.put("REDIS_PORT", String.valueOf(this.redisPort));
 		for (int i = 1; i <= 2; i++) {

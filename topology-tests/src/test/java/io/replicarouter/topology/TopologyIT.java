@@ -229,6 +229,39 @@ class TopologyIT {
 
 	@Test
 	@Order(4)
+	void connectionPoolsHealthShowsEachPgBouncersPoolsFromItsAdminConsole() throws Exception {
+		for (Topology.SampleApp app : this.topology.apps()) {
+			long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+			JsonNode details;
+			String body;
+			while (true) {
+				Response health = send(get(app.url() + "/actuator/health/connectionPools"));
+				body = health.body();
+				details = health.json().get("details");
+				boolean polled = true;
+				for (String pool : List.of("primary", "replica-1", "replica-2")) {
+					polled &= details.at("/" + pool + "/pgbouncer/pool_mode").isString();
+				}
+				if (polled || System.nanoTime() > deadline) {
+					break;
+				}
+				pause(250);
+			}
+			for (String pool : List.of("primary", "replica-1", "replica-2")) {
+				JsonNode bouncer = details.at("/" + pool + "/pgbouncer");
+				assertThat(bouncer.path("pool_mode").asString()).as("%s %s: %s", app.name(), pool, body)
+					.isEqualTo("transaction");
+				for (String key : List.of("cl_active", "cl_waiting", "sv_active", "sv_idle", "maxwait")) {
+					assertThat(bouncer.path(key).isNumber()).as("%s %s %s: %s", app.name(), pool, key, body).isTrue();
+				}
+				assertThat(bouncer.has("error")).isFalse();
+			}
+			assertThat(body).doesNotContain(this.topology.statsPassword()).doesNotContain(this.topology.password());
+		}
+	}
+
+	@Test
+	@Order(5)
 	void serverSidePreparedStatementsBreakTransactionPoolingAndThePgBouncerSwitchAvoidsThem() throws Exception {
 		PgBouncer bouncer = this.topology.bouncers().get(1);
 		// Control, the driver's default (server-side statements after 5 executions): errors.
@@ -248,7 +281,7 @@ class TopologyIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void pgBouncerRestartsAndAReplicaKillDuringLoadFailNoReadThroughNginx() throws Exception {
 		List<String> events = new CopyOnWriteArrayList<>();
 		LoadResult load = load(Duration.ofSeconds(14), () -> {
