@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.replicarouter.test.PostgresNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -79,11 +80,15 @@ class TopologyIT {
 
 	private Set<Integer> replicaPorts;
 
+	private List<String> missing;
+
 	@BeforeAll
 	void start() {
-		List<String> missing = Topology.missingPrograms();
-		assumeTrue(missing.isEmpty(), () -> "Topology test skipped: " + missing
-				+ " not installed (Debian: apt-get install nginx pgbouncer; .ci/run does it when root)");
+		this.missing = Topology.missingPrograms();
+		if (!this.missing.isEmpty()) {
+			System.out.println(skipReason());
+			return;
+		}
 		this.topology = Topology.start(Path.of(System.getProperty("topology.examples")).toAbsolutePath().normalize(),
 				Path.of(System.getProperty("sample-app.jar")).toAbsolutePath().normalize(),
 				Map.of("default_pool_size", String.valueOf(BOUNCER_POOL_SIZE)));
@@ -92,6 +97,17 @@ class TopologyIT {
 		this.primaryPort = this.topology.cluster().primary().port();
 		this.replicaPorts = new HashSet<>();
 		this.topology.cluster().replicas().forEach((replica) -> this.replicaPorts.add(replica.port()));
+	}
+
+	@BeforeEach
+	void requirePrograms() {
+		// Here rather than in @BeforeAll, so that every test is reported skipped, with the reason.
+		assumeTrue(this.missing.isEmpty(), this::skipReason);
+	}
+
+	private String skipReason() {
+		return "Topology test skipped: " + this.missing
+				+ " not installed (Debian: apt-get install nginx pgbouncer; .ci/run does it when root)";
 	}
 
 	@AfterAll
