@@ -37,7 +37,9 @@ final class ManagedProcess implements AutoCloseable {
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 			builder.environment().putAll(environment);
 			ManagedProcess started = new ManagedProcess(name, log, builder.start());
-			Runtime.getRuntime().addShutdownHook(new Thread(started::kill, "topology-stop-" + name));
+			// Gracefully too: shutdown hooks run concurrently, and a SIGKILL here would beat the
+			// topology's orderly stop and orphan nginx's workers.
+			Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "topology-stop-" + name));
 			return started;
 		}
 		catch (IOException ex) {
