@@ -39,6 +39,11 @@ final class NodePoolFactory {
 
 	private static final String HIKARI_PREFIX = "spring.datasource.hikari";
 
+	private static final String PREPARE_THRESHOLD = "prepareThreshold";
+
+	private static final Pattern PREPARE_THRESHOLD_IN_URL = Pattern.compile("[?&]prepareThreshold=",
+			Pattern.CASE_INSENSITIVE);
+
 	private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
 	private final Binder binder;
@@ -188,6 +193,25 @@ final class NodePoolFactory {
 		applyOverrides(index, replica.getHikari(), pool);
 		pool.setReadOnly(true);
 		return pool;
+	}
+
+	/**
+	 * Make a pool safe behind PgBouncer in transaction pooling mode: no server-side
+	 * prepared statements, which would be created on one server connection and used on
+	 * another ("prepared statement S_1 does not exist"). A prepareThreshold the user set,
+	 * in the pool's data source properties or in the URL, is kept.
+	 * @param pool an unstarted pool
+	 */
+	static void disableServerPreparedStatements(HikariDataSource pool) {
+		boolean inProperties = pool.getDataSourceProperties()
+			.stringPropertyNames()
+			.stream()
+			.anyMatch((name) -> PREPARE_THRESHOLD.equalsIgnoreCase(name.replace("-", "")));
+		String url = pool.getJdbcUrl();
+		boolean inUrl = url != null && PREPARE_THRESHOLD_IN_URL.matcher(url).find();
+		if (!inProperties && !inUrl) {
+			pool.addDataSourceProperty(PREPARE_THRESHOLD, "0");
+		}
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.jdbc.DriverLogMasking;
 import io.replicarouter.replica.HealthThresholds;
+import io.replicarouter.replica.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
@@ -37,6 +38,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -67,7 +69,7 @@ import org.springframework.util.unit.DataSize;
 @Conditional(OnReplicasConfiguredCondition.class)
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
-		ConsistencyProperties.class, DataSourceProperties.class })
+		ConsistencyProperties.class, DataSourceProperties.class, PgBouncerProperties.class })
 @Import(MigrationsOnPrimaryConfiguration.class)
 public final class ReplicaRouterAutoConfiguration {
 
@@ -75,7 +77,7 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
-			Environment environment) {
+			PgBouncerProperties pgBouncer, Environment environment) {
 		DriverLogMasking.install();
 		ConfigurationProblems problems = new ConfigurationProblems();
 		SettingsValidator.validate(properties, healthProperties, problems);
@@ -94,12 +96,18 @@ public final class ReplicaRouterAutoConfiguration {
 		factory.validate(properties, primaryUrl, problems);
 		problems.throwIfAny();
 		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
+		if (pgBouncer.isEnabled()) {
+			NodePoolFactory.disableServerPreparedStatements(primaryPool);
+		}
 		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
 				primaryPool.getJdbcUrl(), 1);
 		List<DataSourceNode> replicas = new ArrayList<>();
 		for (int index = 0; index < properties.getReplicas().size(); index++) {
 			Replica replica = properties.getReplicas().get(index);
 			HikariDataSource pool = factory.createReplica(index, replica, primaryPool, properties.getTimeouts());
+			if (pgBouncer.isEnabled()) {
+				NodePoolFactory.disableServerPreparedStatements(pool);
+			}
 			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
 					pool.getJdbcUrl(), replica.getWeight()));
 		}
@@ -136,6 +144,24 @@ public final class ReplicaRouterAutoConfiguration {
 			ReplicaHealthProperties healthProperties) {
 		return new PoolSaturationMonitor(nodes, healthProperties.getPoolUsageThreshold(),
 				healthProperties.getPoolSaturationPeriod(), healthProperties.getProbeInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = PgBouncerProperties.PREFIX + ".admin", name = "username")
+	PgBouncerPoolsMonitor replicaRouterPgBouncerPoolsMonitor(DatabaseNodes nodes, PgBouncerProperties pgBouncer) {
+		PgBouncerProperties.Admin admin = pgBouncer.getAdmin();
+		requirePositive(PgBouncerProperties.PREFIX + ".admin.poll-interval", admin.getPollInterval(), "5s");
+		requirePositive(PgBouncerProperties.PREFIX + ".admin.timeout", admin.getTimeout(), "2s");
+		return new PgBouncerPoolsMonitor(nodes, admin.getUsername(), admin.getPassword(), admin.getPollInterval(),
+				admin.getTimeout());
+	}
+
+	private static void requirePositive(String property, Duration value, String example) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidReplicaRouterConfigurationException(property, "it is " + value + " but must be positive",
+					"Set a positive duration, for example " + example + ".");
+		}
 	}
 
 	@Bean

@@ -168,6 +168,60 @@ class ReplicaRouterAutoConfigurationTests {
 	}
 
 	@Test
+	void poolsUseServerSidePreparedStatementsUnlessPgBouncerIsEnabled() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(pool(router.getPrimary()).getDataSourceProperties()).doesNotContainKey("prepareThreshold");
+				assertThat(pool(router.getReplicas().get(0)).getDataSourceProperties())
+					.doesNotContainKey("prepareThreshold");
+			});
+	}
+
+	@Test
+	void pgBouncerModeTurnsServerSidePreparedStatementsOffOnEveryPool() {
+		this.runner
+			.withPropertyValues("replica-router.pgbouncer.enabled=true",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(pool(router.getPrimary()).getDataSourceProperties()).containsEntry("prepareThreshold", "0");
+				for (DataSourceNode replica : router.getReplicas()) {
+					assertThat(pool(replica).getDataSourceProperties()).containsEntry("prepareThreshold", "0");
+				}
+			});
+	}
+
+	@Test
+	void pgBouncerModeKeepsAPrepareThresholdTheUserSet() {
+		this.runner
+			.withPropertyValues("replica-router.pgbouncer.enabled=true",
+					"spring.datasource.hikari.data-source-properties.prepareThreshold=-1",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app?prepareThreshold=5")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(pool(router.getPrimary()).getDataSourceProperties()).containsEntry("prepareThreshold", "-1");
+				assertThat(pool(router.getReplicas().get(0)).getDataSourceProperties())
+					.containsEntry("prepareThreshold", "-1");
+			});
+	}
+
+	@Test
+	void pgBouncerModeKeepsAPrepareThresholdSetInTheUrl() {
+		this.runner
+			.withPropertyValues("replica-router.pgbouncer.enabled=true",
+					"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app?sslmode=disable&prepareThreshold=5",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+			.run((context) -> {
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(pool(router.getPrimary()).getDataSourceProperties()).doesNotContainKey("prepareThreshold");
+				assertThat(pool(router.getReplicas().get(0)).getDataSourceProperties())
+					.containsEntry("prepareThreshold", "0");
+			});
+	}
+
+	@Test
 	void nonTransactionalReadsDefaultToThePrimaryAndCanBeSentToReplicas() {
 		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> assertThat(context.getBean(ReplicaRouterProperties.class).getNonTransactionalReads())

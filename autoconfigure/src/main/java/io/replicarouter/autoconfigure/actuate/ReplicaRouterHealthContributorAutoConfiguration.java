@@ -4,9 +4,11 @@ import io.replicarouter.actuate.ConnectionPoolsHealthIndicator;
 import io.replicarouter.actuate.PrimaryDatabaseHealthIndicator;
 import io.replicarouter.actuate.ReplicationHealthIndicator;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.replica.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,8 +48,9 @@ public final class ReplicaRouterHealthContributorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("connection-pools")
 	@ConditionalOnBean(PoolSaturationMonitor.class)
 	@ConditionalOnMissingBean(name = "connectionPoolsHealthIndicator")
-	ConnectionPoolsHealthIndicator connectionPoolsHealthIndicator(PoolSaturationMonitor pools) {
-		return new ConnectionPoolsHealthIndicator(pools);
+	ConnectionPoolsHealthIndicator connectionPoolsHealthIndicator(PoolSaturationMonitor pools,
+			ObjectProvider<PgBouncerPoolsMonitor> pgBouncer) {
+		return new ConnectionPoolsHealthIndicator(pools, pgBouncer.getIfAvailable());
 	}
 
 }
