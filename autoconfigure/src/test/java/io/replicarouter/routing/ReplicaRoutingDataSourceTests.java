@@ -361,6 +361,27 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void rollbackOfAWriteWhoseConnectionBrokeEndsQuietlySoTheCallerSeesWhatBrokeIt() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		org.mockito.BDDMockito.willThrow(new SQLException("Connection is closed")).given(this.primaryConnection).rollback();
+		given(this.primaryConnection.isClosed()).willReturn(true);
+		connection.rollback();
+		verify(this.primaryConnection).rollback();
+	}
+
+	@Test
+	void rollbackThatFailsOnAnOpenConnectionFails() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		org.mockito.BDDMockito.willThrow(new SQLException("out of memory", "53200")).given(this.primaryConnection)
+			.rollback();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::rollback).withMessage("out of memory");
+	}
+
+	@Test
 	void readsAndRollbacksRecordNoWrite() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		ReplicaRoutingDataSource router = router(guard);
