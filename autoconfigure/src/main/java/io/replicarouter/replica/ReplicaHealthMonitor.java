@@ -272,6 +272,13 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		HealthThresholds thresholds = this.settings.thresholds();
 		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
 		boolean eligible = inRotation ? !thresholds.exceeds(lag, lagBytes) : thresholds.allowsRejoin(lag, lagBytes);
+		if (eligible && previous.state() == NodeState.DOWN && !poolHasReconnected(node.dataSource())) {
+			// Back too early, reads would wait for the pool's connection timeout and report the
+			// replica down again: health would flap.
+			return new NodeHealth(node, NodeState.DOWN,
+					"answers probes again; back in rotation once its connection pool has reconnected", true, replay,
+					result.receiveLsn(), lagBytes, lag, at, at, 0);
+		}
 		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
 		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
 				result.receiveLsn(), lagBytes, lag, at, at, 0);
@@ -337,6 +344,22 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
 		return Math.min(backoff, this.settings.maxBackoff().toMillis());
+	}
+
+	/**
+	 * Return whether a pool can serve a node that is reachable again. After failed attempts
+	 * to connect, Hikari retries with a backoff of up to 5 seconds: a pool may stay empty for
+	 * that long after its server came back. A pool that keeps no idle connections connects
+	 * on demand, so it can always serve.
+	 * @param dataSource the node's pool
+	 * @return whether it holds a connection, or needs none to serve
+	 */
+	static boolean poolHasReconnected(javax.sql.DataSource dataSource) {
+		if (dataSource instanceof HikariDataSource hikari) {
+			HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+			return pool == null || pool.getTotalConnections() > 0 || hikari.getMinimumIdle() == 0;
+		}
+		return true;
 	}
 
 	private static void evictIdleConnections(DataSourceNode node) {
