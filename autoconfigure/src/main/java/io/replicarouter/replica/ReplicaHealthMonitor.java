@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,6 +22,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.RoutingTopology;
 import org.apache.commons.logging.Log;
@@ -68,6 +71,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable String primaryIdentity;
+
+	private final List<Consumer<DataSourceNode>> stoppedAnsweringListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a monitor.
@@ -299,6 +304,18 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
 					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
 		}
+		if (node.role() == NodeRole.REPLICA) {
+			this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		}
+	}
+
+	/**
+	 * Call the listener, on the probing thread, whenever a probe of a replica fails: the
+	 * replica stopped answering, or answers too slowly to be used.
+	 * @param listener receives the replica
+	 */
+	public void onReplicaStoppedAnswering(Consumer<DataSourceNode> listener) {
+		this.stoppedAnsweringListeners.add(listener);
 	}
 
 	private void publish(NodeHealth next, NodeHealth previous) {

@@ -100,10 +100,15 @@ final class RoutingConnection implements RoutedConnection {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
+			released(connection);
 			connection.close();
 			throw ex;
 		}
 		this.target = connection;
+		DataSourceNode bound = this.node;
+		if (bound != null) {
+			this.router.inUse(bound, connection);
+		}
 		return connection;
 	}
 
@@ -257,6 +262,7 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
+			released(connection);
 			try {
 				if (this.unrecordedWrite && connection.getAutoCommit()) {
 					// Work in auto-commit mode committed statement by statement.
@@ -281,7 +287,15 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
+			released(connection);
 			connection.abort(executor);
+		}
+	}
+
+	private void released(Connection connection) {
+		DataSourceNode bound = this.node;
+		if (bound != null) {
+			this.router.released(bound, connection);
 		}
 	}
 
