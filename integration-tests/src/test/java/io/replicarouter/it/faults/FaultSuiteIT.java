@@ -667,7 +667,8 @@ class FaultSuiteIT {
 	 * The timeouts the application runs with, read back from its beans, and the bounds on
 	 * a caller's wait they imply.
 	 */
-	record Timeouts(Duration replicaSocket, Duration replicaBorrow, Duration primaryBorrow, Duration probeInterval,
+	record Timeouts(Duration replicaSocket, Duration replicaBorrow, Duration replicaValidation,
+			Duration primaryBorrow, Duration probeInterval,
 			Duration probeTimeout, Duration maxBackoff, Duration maxLag, Duration redisCommand, Duration circuitOpen,
 			Duration saturationPeriod, Duration hostRecheck) {
 
@@ -692,8 +693,10 @@ class FaultSuiteIT {
 				.getProperty("replica-router.health.pool-saturation-period", Duration.class, Duration.ofSeconds(10));
 			java.util.regex.Matcher recheck = Pattern.compile("hostRecheckSeconds=(\\d+)").matcher(primary.getJdbcUrl());
 			Duration hostRecheck = Duration.ofSeconds(recheck.find() ? Long.parseLong(recheck.group(1)) : 10);
+			// Hikari checks a connection idle for a while with isValid(seconds): at least 1 s.
+			Duration validation = Duration.ofSeconds(Math.max(1, replica.getValidationTimeout() / 1000));
 			return new Timeouts(router.getTimeouts().getSocket(), Duration.ofMillis(replica.getConnectionTimeout()),
-					Duration.ofMillis(primary.getConnectionTimeout()), monitor.probeInterval(), monitor.probeTimeout(),
+					validation, Duration.ofMillis(primary.getConnectionTimeout()), monitor.probeInterval(), monitor.probeTimeout(),
 					monitor.maxBackoff(), monitor.thresholds().maxLag(), redis, open, saturation, hostRecheck);
 		}
 
@@ -737,12 +740,16 @@ class FaultSuiteIT {
 		}
 
 		/**
-		 * A replica fails under a read: the statement waits at most the socket timeout (or
-		 * the borrow fails after the borrow timeout), then the read runs again elsewhere,
-		 * borrowing once more.
+		 * A replica fails under a read: a borrow from its pool fails after the borrow
+		 * timeout (plus, if it was checking an idle connection when the timeout passed,
+		 * Hikari's validation), or a statement on it fails when the monitor finds the replica
+		 * down (a probe interval plus the probe timeout) and aborts its connections in use;
+		 * then the read runs again elsewhere, borrowing once more. (Without the abort, the
+		 * statement would wait for the socket timeout.)
 		 */
 		Duration replicaFailure() {
-			return max(this.replicaSocket, this.replicaBorrow).plus(this.replicaBorrow);
+			return max(this.replicaBorrow.plus(this.replicaValidation), this.probeInterval.plus(this.probeTimeout))
+				.plus(this.replicaBorrow);
 		}
 
 		/** No primary: a write waits the primary pool's connection timeout; reads as above. */
@@ -761,7 +768,7 @@ class FaultSuiteIT {
 
 		String describe() {
 			return "Bounds derived from: replica socket timeout " + this.replicaSocket.toMillis() + " ms, replica borrow "
-					+ this.replicaBorrow.toMillis() + " ms, primary connection timeout " + this.primaryBorrow.toMillis()
+					+ this.replicaBorrow.toMillis() + " ms (validation " + this.replicaValidation.toMillis() + " ms), primary connection timeout " + this.primaryBorrow.toMillis()
 					+ " ms, probe every " + this.probeInterval.toMillis() + " ms (timeout " + this.probeTimeout.toMillis()
 					+ " ms, backoff up to " + this.maxBackoff.toMillis() + " ms), max-lag " + this.maxLag.toMillis()
 					+ " ms, Redis command timeout " + this.redisCommand.toMillis() + " ms, circuit open "
