@@ -190,8 +190,14 @@ public final class ReplicaRouterAutoConfiguration {
 			ConsistencyGuard consistency, ReplicaRouterProperties properties) {
 		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
 				|| primary.isAutoCommit();
-		return new ReplicaRoutingDataSource(nodes, topology, selector, properties.getFallback(),
-				properties.getNonTransactionalReads(), autoCommit, consistency);
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes, topology, selector,
+				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency);
+		if (topology instanceof ReplicaHealthMonitor monitor) {
+			// Statements waiting on a replica that stopped answering fail now, not after the
+			// socket timeout, and their read-only transactions run again elsewhere.
+			monitor.onReplicaStoppedAnswering((replica) -> router.abortConnectionsInUse(replica, Runnable::run));
+		}
+		return router;
 	}
 
 	@Bean

@@ -91,6 +91,11 @@ public class CircuitBreaker {
 	 * Record that a call succeeded.
 	 */
 	public void onSuccess() {
+		if (this.state.get() == State.OPEN) {
+			// A call let through before the circuit opened, answered late: it says nothing
+			// about Redis now, and closing on it would let calls fail into timeouts again.
+			return;
+		}
 		this.consecutiveFailures.set(0);
 		State previous = this.state.getAndSet(State.CLOSED);
 		if (previous != State.CLOSED) {

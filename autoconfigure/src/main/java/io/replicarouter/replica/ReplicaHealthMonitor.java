@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,6 +22,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.RoutingTopology;
 import org.apache.commons.logging.Log;
@@ -68,6 +71,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable String primaryIdentity;
+
+	private final List<Consumer<DataSourceNode>> stoppedAnsweringListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a monitor.
@@ -275,6 +280,13 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		HealthThresholds thresholds = this.settings.thresholds();
 		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
 		boolean eligible = inRotation ? !thresholds.exceeds(lag, lagBytes) : thresholds.allowsRejoin(lag, lagBytes);
+		if (eligible && previous.state() == NodeState.DOWN && !poolHasReconnected(node.dataSource())) {
+			// Back too early, reads would wait for the pool's connection timeout and report the
+			// replica down again: health would flap.
+			return new NodeHealth(node, NodeState.DOWN,
+					"answers probes again; back in rotation once its connection pool has reconnected", true, replay,
+					result.receiveLsn(), lagBytes, lag, at, at, 0);
+		}
 		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
 		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
 				result.receiveLsn(), lagBytes, lag, at, at, 0);
@@ -311,6 +323,18 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
 					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
 		}
+		if (node.role() == NodeRole.REPLICA) {
+			this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		}
+	}
+
+	/**
+	 * Call the listener, on the probing thread, whenever a probe of a replica fails: the
+	 * replica stopped answering, or answers too slowly to be used.
+	 * @param listener receives the replica
+	 */
+	public void onReplicaStoppedAnswering(Consumer<DataSourceNode> listener) {
+		this.stoppedAnsweringListeners.add(listener);
 	}
 
 	private void publish(NodeHealth next, NodeHealth previous) {
@@ -356,6 +380,22 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
 		return Math.min(backoff, this.settings.maxBackoff().toMillis());
+	}
+
+	/**
+	 * Return whether a pool can serve a node that is reachable again. After failed attempts
+	 * to connect, Hikari retries with a backoff of up to 5 seconds: a pool may stay empty for
+	 * that long after its server came back. A pool that keeps no idle connections connects
+	 * on demand, so it can always serve.
+	 * @param dataSource the node's pool
+	 * @return whether it holds a connection, or needs none to serve
+	 */
+	static boolean poolHasReconnected(javax.sql.DataSource dataSource) {
+		if (dataSource instanceof HikariDataSource hikari) {
+			HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+			return pool == null || pool.getTotalConnections() > 0 || hikari.getMinimumIdle() == 0;
+		}
+		return true;
 	}
 
 	private static void evictIdleConnections(DataSourceNode node) {

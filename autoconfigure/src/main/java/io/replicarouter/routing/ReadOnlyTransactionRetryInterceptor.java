@@ -68,7 +68,10 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 			catch (Throwable ex) {
 				List<DataSourceNode> replicas = replicasUsed(trace);
 				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex);
-				if (attempt >= this.maxAttempts || replicas.isEmpty()
+				// A read sent to the primary for read-your-writes or as a fallback may find a
+				// replica when it runs again; one pinned to the primary would only fail again.
+				boolean mayRunElsewhere = !replicas.isEmpty() || (nodeFailure && trace.usedPrimaryInsteadOfReplica());
+				if (attempt >= this.maxAttempts || !mayRunElsewhere
 						|| !(nodeFailure || ConnectionFailures.isRecoveryConflict(ex))) {
 					if (logger.isDebugEnabled()) {
 						logger.debug("Not running " + invocation.getMethod().getName() + " again: attempt " + attempt
@@ -82,7 +85,8 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				}
 				this.onRetry.run();
 				logger.warn("Read-only transaction of " + invocation.getMethod().toGenericString() + " failed on "
-						+ replicas.stream().map(DataSourceNode::name).toList() + " (" + ex.getMessage()
+						+ (replicas.isEmpty() ? "the primary" : replicas.stream().map(DataSourceNode::name).toList())
+						+ " (" + ex.getMessage()
 						+ "); running it again (attempt " + (attempt + 1) + " of " + this.maxAttempts + ")");
 			}
 			finally {

@@ -6,6 +6,10 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -56,6 +60,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 	private final ConsistencyGuard consistency;
 
 	private final RoutingStatistics statistics;
+
+	private final Map<DataSourceNode, Set<Connection>> replicaConnectionsInUse = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a routing data source.
@@ -221,6 +227,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 				candidates = without(candidates, candidate);
 				continue;
 			}
+			inUse(candidate.node(), connection);
 			try {
 				if (!connection.getAutoCommit()) {
 					connection.setAutoCommit(true);
@@ -228,12 +235,14 @@ public class ReplicaRoutingDataSource implements DataSource {
 				replayed = ReplayPositions.awaitReplay(connection, required, this.consistency.maxWait());
 			}
 			catch (SQLException ex) {
+				released(candidate.node(), connection);
 				connection.close();
 				failedToConnect(candidate, ex);
 				candidates = without(candidates, candidate);
 				continue;
 			}
 			if (replayed < 0) {
+				released(candidate.node(), connection);
 				connection.close();
 				return null;
 			}
@@ -242,6 +251,63 @@ public class ReplicaRoutingDataSource implements DataSource {
 			return connection;
 		}
 		return null;
+	}
+
+	/**
+	 * Record that a physical connection of a replica is in use, so that it can be aborted
+	 * if the replica goes down under it.
+	 * @param node the node the connection belongs to
+	 * @param connection the physical connection
+	 */
+	void inUse(DataSourceNode node, Connection connection) {
+		if (node.role() == NodeRole.REPLICA) {
+			this.replicaConnectionsInUse.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).add(connection);
+		}
+	}
+
+	/**
+	 * Record that a physical connection is no longer in use.
+	 * @param node the node the connection belongs to
+	 * @param connection the physical connection
+	 */
+	void released(DataSourceNode node, Connection connection) {
+		Set<Connection> inUse = this.replicaConnectionsInUse.get(node);
+		if (inUse != null) {
+			inUse.remove(connection);
+		}
+	}
+
+	/**
+	 * Abort every connection of a replica that is in use now ({@link Connection#abort}):
+	 * called when the replica stopped answering, so that statements waiting on it fail at
+	 * once instead of after the socket timeout, and read-only transactions run again
+	 * elsewhere. The aborted connections are discarded by their pool.
+	 * @param node the replica
+	 * @param executor runs the aborts
+	 * @return how many connections were aborted
+	 */
+	public int abortConnectionsInUse(DataSourceNode node, Executor executor) {
+		Set<Connection> inUse = this.replicaConnectionsInUse.get(node);
+		if (inUse == null) {
+			return 0;
+		}
+		int aborted = 0;
+		for (Connection connection : inUse) {
+			if (inUse.remove(connection)) {
+				try {
+					connection.abort(executor);
+					aborted++;
+				}
+				catch (SQLException | RuntimeException ex) {
+					logger.debug("Could not abort a connection of " + node.name(), ex);
+				}
+			}
+		}
+		if (aborted > 0) {
+			logger.warn("Aborted " + aborted + " connection(s) in use on " + node.name()
+					+ ", which stopped answering; their read-only transactions run again elsewhere");
+		}
+		return aborted;
 	}
 
 	private void failedToConnect(ReplicaCandidate candidate, SQLException ex) {

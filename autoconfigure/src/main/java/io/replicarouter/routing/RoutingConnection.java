@@ -100,10 +100,15 @@ final class RoutingConnection implements RoutedConnection {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
+			released(connection);
 			connection.close();
 			throw ex;
 		}
 		this.target = connection;
+		DataSourceNode bound = this.node;
+		if (bound != null) {
+			this.router.inUse(bound, connection);
+		}
 		return connection;
 	}
 
@@ -201,11 +206,28 @@ final class RoutingConnection implements RoutedConnection {
 				this.target.rollback();
 			}
 			catch (SQLException ex) {
-				endReadOnlyWorkOnLostReplica(ex);
+				rollBackOnLostConnection(ex);
 			}
 		}
 		else {
 			checkOpen();
+		}
+	}
+
+	/**
+	 * A connection that broke has nothing left to roll back: the server ends the session,
+	 * and its transaction with it, when the connection goes. Failing the rollback would only
+	 * hide, behind "rollback failed: Connection is closed", the error that broke the
+	 * connection (a server shutting down, a lost network), which is what the caller must
+	 * see. A replica is reported; a rollback that fails otherwise is rethrown.
+	 */
+	private void rollBackOnLostConnection(SQLException ex) throws SQLException {
+		if (!(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
+			throw ex;
+		}
+		DataSourceNode bound = this.node;
+		if (bound != null && bound.role() == NodeRole.REPLICA) {
+			this.router.reportFailure(bound, ex);
 		}
 	}
 
@@ -240,6 +262,7 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
+			released(connection);
 			try {
 				if (this.unrecordedWrite && connection.getAutoCommit()) {
 					// Work in auto-commit mode committed statement by statement.
@@ -264,7 +287,15 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
+			released(connection);
 			connection.abort(executor);
+		}
+	}
+
+	private void released(Connection connection) {
+		DataSourceNode bound = this.node;
+		if (bound != null) {
+			this.router.released(bound, connection);
 		}
 	}
 

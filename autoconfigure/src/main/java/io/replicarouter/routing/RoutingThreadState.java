@@ -46,7 +46,7 @@ final class RoutingThreadState {
 		}
 		RoutingTrace active = this.trace;
 		if (active != null) {
-			active.add(node);
+			active.add(node, reason);
 		}
 	}
 

@@ -13,6 +13,8 @@ final class RoutingTrace {
 
 	private final List<DataSourceNode> nodes = new ArrayList<>(2);
 
+	private boolean primaryInsteadOfReplica;
+
 	private final RoutingThreadState state;
 
 	private final @Nullable RoutingTrace previous;
@@ -29,8 +31,21 @@ final class RoutingTrace {
 		return trace;
 	}
 
-	void add(DataSourceNode node) {
+	void add(DataSourceNode node, RoutingReason reason) {
 		this.nodes.add(node);
+		if (node.role() == NodeRole.PRIMARY
+				&& (reason == RoutingReason.CONSISTENCY || reason == RoutingReason.FALLBACK)) {
+			this.primaryInsteadOfReplica = true;
+		}
+	}
+
+	/**
+	 * Return whether read-only work ran on the primary only because no replica could take
+	 * it then (read-your-writes, or fallback): run again, it may run on a replica.
+	 * @return whether the primary stood in for a replica
+	 */
+	boolean usedPrimaryInsteadOfReplica() {
+		return this.primaryInsteadOfReplica;
 	}
 
 	List<DataSourceNode> nodes() {
@@ -40,6 +55,7 @@ final class RoutingTrace {
 	void end() {
 		if (this.previous != null) {
 			this.previous.nodes.addAll(this.nodes);
+			this.previous.primaryInsteadOfReplica |= this.primaryInsteadOfReplica;
 		}
 		this.state.trace = this.previous;
 	}

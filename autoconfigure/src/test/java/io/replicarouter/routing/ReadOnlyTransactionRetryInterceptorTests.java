@@ -51,8 +51,23 @@ class ReadOnlyTransactionRetryInterceptorTests {
 	}
 
 	@Test
-	void failureOnThePrimaryIsNotRetried() {
-		Reads reads = proxy(new Reads(failures(1, "08006"), this.primary), 3);
+	void failureOfAReadPinnedToThePrimaryIsNotRetried() {
+		Reads reads = proxy(new Reads(failures(1, "08006"), this.primary, RoutingReason.PRIMARY_READ), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
+		assertThat(reads.calls()).isEqualTo(1);
+	}
+
+	@Test
+	void readSentToThePrimaryForReadYourWritesThatLostItRunsAgainWithoutReportingIt() {
+		Reads reads = proxy(new Reads(failures(1, "57P01"), this.primary, RoutingReason.CONSISTENCY), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.calls()).isEqualTo(2);
+		assertThat(this.reported).isEmpty();
+	}
+
+	@Test
+	void readOnThePrimaryAsFallbackThatFailedOtherwiseIsNotRetried() {
+		Reads reads = proxy(new Reads(failures(1, "42P01"), this.primary, RoutingReason.FALLBACK), 3);
 		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
 		assertThat(reads.calls()).isEqualTo(1);
 	}
@@ -95,9 +110,16 @@ class ReadOnlyTransactionRetryInterceptorTests {
 
 		private final AtomicInteger calls = new AtomicInteger();
 
+		private final RoutingReason reason;
+
 		Reads(List<String> failures, DataSourceNode node) {
+			this(failures, node, RoutingReason.READ_ONLY);
+		}
+
+		Reads(List<String> failures, DataSourceNode node, RoutingReason reason) {
 			this.failures = failures;
 			this.node = node;
+			this.reason = reason;
 		}
 
 		@Transactional(readOnly = true)
@@ -112,7 +134,7 @@ class ReadOnlyTransactionRetryInterceptorTests {
 
 		private String run() {
 			this.calls.incrementAndGet();
-			RoutingThreadState.current().bound(this.node, RoutingReason.READ_ONLY, -1);
+			RoutingThreadState.current().bound(this.node, this.reason, -1);
 			if (!this.failures.isEmpty()) {
 				String state = this.failures.remove(0);
 				throw new DataAccessResourceFailureException("failed", new SQLException("failed " + state, state));

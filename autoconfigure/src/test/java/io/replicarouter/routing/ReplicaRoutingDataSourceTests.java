@@ -361,6 +361,48 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void rollbackOfAWriteWhoseConnectionBrokeEndsQuietlySoTheCallerSeesWhatBrokeIt() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		org.mockito.BDDMockito.willThrow(new SQLException("Connection is closed")).given(this.primaryConnection).rollback();
+		given(this.primaryConnection.isClosed()).willReturn(true);
+		connection.rollback();
+		verify(this.primaryConnection).rollback();
+	}
+
+	@Test
+	void rollbackThatFailsOnAnOpenConnectionFails() throws SQLException {
+		Connection connection = router(NonTransactionalReads.PRIMARY).getConnection();
+		connection.setAutoCommit(false);
+		connection.createStatement();
+		org.mockito.BDDMockito.willThrow(new SQLException("out of memory", "53200")).given(this.primaryConnection)
+			.rollback();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::rollback).withMessage("out of memory");
+	}
+
+	@Test
+	void replicaConnectionsInUseAreAbortedOnRequestAndReleasedOnesAreNot() throws SQLException {
+		ReplicaRoutingDataSource router = router(NonTransactionalReads.PRIMARY);
+		Connection reading = router.getConnection();
+		reading.setReadOnly(true);
+		reading.createStatement();
+		Connection done = router.getConnection();
+		done.setReadOnly(true);
+		done.createStatement();
+		done.close();
+		Connection writing = router.getConnection();
+		writing.createStatement();
+		java.util.concurrent.Executor executor = Runnable::run;
+		assertThat(router.abortConnectionsInUse(this.replica1, executor)).isEqualTo(1);
+		verify(this.replicaConnection1).abort(executor);
+		verify(this.replicaConnection2, never()).abort(org.mockito.ArgumentMatchers.any());
+		assertThat(router.abortConnectionsInUse(this.replica1, executor)).isZero();
+		assertThat(router.abortConnectionsInUse(this.primary, executor)).isZero();
+		verify(this.primaryConnection, never()).abort(org.mockito.ArgumentMatchers.any());
+	}
+
+	@Test
 	void readsAndRollbacksRecordNoWrite() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		ReplicaRoutingDataSource router = router(guard);
