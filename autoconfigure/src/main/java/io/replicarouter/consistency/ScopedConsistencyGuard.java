@@ -123,6 +123,17 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		return this.maxWait;
 	}
 
+	/**
+	 * Return the token lifetime (or {@link #maxWait()} if longer): a replica in rotation lags
+	 * less than that, so by then it has replayed any write the primary acknowledged.
+	 * @return the longest wait for a replica while the primary is unavailable
+	 */
+	@Override
+	public Duration maxWaitWithoutPrimary() {
+		Duration lifetime = Duration.ofMillis(this.tokenTtlMillis);
+		return (lifetime.compareTo(this.maxWait) > 0) ? lifetime : this.maxWait;
+	}
+
 	@Override
 	public boolean queriesAfterWrite() {
 		return this.mode == ConsistencyMode.LSN;

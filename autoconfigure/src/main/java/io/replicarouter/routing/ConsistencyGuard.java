@@ -90,4 +90,14 @@ public interface ConsistencyGuard {
 	 */
 	Duration maxWait();
 
+	/**
+	 * Return how long a read may wait for a replica to replay the required position when
+	 * the primary, which would otherwise serve it, is unavailable: waiting is then the only
+	 * way to answer without returning data older than the scope's write.
+	 * @return the longest wait, at least {@link #maxWait()}
+	 */
+	default Duration maxWaitWithoutPrimary() {
+		return maxWait();
+	}
+
 }

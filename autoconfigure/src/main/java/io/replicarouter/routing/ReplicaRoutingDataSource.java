@@ -4,12 +4,15 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -177,13 +180,55 @@ public class ReplicaRoutingDataSource implements DataSource {
 			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
 			if (caughtUp.isEmpty()) {
 				// The cached positions are up to a probe interval old: ask one replica.
-				Connection checked = acquireCheckedReplica(reason, candidates, required, handle);
-				return (checked != null) ? checked : bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
+				Connection checked = acquireCheckedReplica(reason, candidates, required, handle,
+						this.consistency.maxWait(), this.selector::select);
+				return (checked != null) ? checked : readOnPrimaryOrAwaitReplica(reason, candidates, required, handle);
 			}
 			candidates = caughtUp;
 		}
 		Connection connection = acquireFromReplica(reason, candidates, handle);
 		return (connection != null) ? connection : bindPrimaryForRead(RoutingReason.FALLBACK, handle);
+	}
+
+	/**
+	 * Serve a read that no replica can serve yet from the primary; if the primary is
+	 * unavailable, wait for the most advanced replica to replay the scope's write instead
+	 * (at most {@link ConsistencyGuard#maxWaitWithoutPrimary()}), so that the read neither
+	 * fails while a healthy replica remains nor returns data older than the write.
+	 */
+	private Connection readOnPrimaryOrAwaitReplica(RoutingReason reason, List<ReplicaCandidate> candidates,
+			long required, RoutingConnection handle) throws SQLException {
+		String unavailable = this.topology.primaryUnavailableReason();
+		SQLException primaryFailure;
+		if (unavailable == null) {
+			try {
+				return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
+			}
+			catch (SQLException ex) {
+				if (!ConnectionFailures.isNodeFailure(ex)) {
+					throw ex;
+				}
+				primaryFailure = ex;
+			}
+		}
+		else {
+			primaryFailure = new SQLException("The primary is unavailable (" + unavailable + ") and no replica has"
+					+ " replayed this scope's last write within "
+					+ this.consistency.maxWaitWithoutPrimary().toMillis() + " ms", "08001");
+		}
+		List<ReplicaCandidate> mostAdvancedFirst = candidates.stream()
+			.sorted(Comparator.comparingLong(ReplicaCandidate::replayLsn).reversed())
+			.toList();
+		Connection waited = acquireCheckedReplica(reason, mostAdvancedFirst, required, handle,
+				this.consistency.maxWaitWithoutPrimary(), (list) -> list.get(0));
+		if (waited == null) {
+			logger.warn("A read that must see WAL position " + Long.toHexString(required >>> 32) + "/"
+					+ Long.toHexString(required & 0xFFFFFFFFL) + " failed: the primary is"
+					+ " unavailable (" + primaryFailure.getMessage() + ") and no replica replayed that position within "
+					+ this.consistency.maxWaitWithoutPrimary().toMillis() + " ms");
+			throw primaryFailure;
+		}
+		return waited;
 	}
 
 	private Connection bindPrimaryForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
@@ -213,10 +258,11 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	private @Nullable Connection acquireCheckedReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
-			long required, RoutingConnection handle) throws SQLException {
+			long required, RoutingConnection handle, Duration maxWait,
+			Function<List<ReplicaCandidate>, ReplicaCandidate> choice) throws SQLException {
 		List<ReplicaCandidate> candidates = eligible;
 		while (!candidates.isEmpty()) {
-			ReplicaCandidate candidate = this.selector.select(candidates);
+			ReplicaCandidate candidate = choice.apply(candidates);
 			Connection connection;
 			long replayed;
 			try {
@@ -232,7 +278,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 				if (!connection.getAutoCommit()) {
 					connection.setAutoCommit(true);
 				}
-				replayed = ReplayPositions.awaitReplay(connection, required, this.consistency.maxWait());
+				replayed = ReplayPositions.awaitReplay(connection, required, maxWait);
 			}
 			catch (SQLException ex) {
 				released(candidate.node(), connection);
