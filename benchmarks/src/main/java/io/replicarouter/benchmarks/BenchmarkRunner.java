@@ -42,45 +42,66 @@ public final class BenchmarkRunner {
 		Report report = new Report(settings, started);
 		report.machine(Machine.describe());
 
-		System.out.println("== Round-trip check (stub driver)");
-		List<RoundTripCheck.Row> roundTrips = RoundTripCheck.measure();
-		report.roundTrips(roundTrips);
-		IllegalStateException roundTripFailure = null;
-		try {
+		List<String> failures = new ArrayList<>();
+		part("Round-trip check (stub driver)", failures, report, () -> {
+			List<RoundTripCheck.Row> roundTrips = RoundTripCheck.measure();
+			report.roundTrips(roundTrips);
 			RoundTripCheck.verify(roundTrips);
-		}
-		catch (IllegalStateException ex) {
-			roundTripFailure = ex;
-			report.roundTripFailure(ex.getMessage());
-		}
-
+		});
 		if (!settings.skip("stub")) {
-			System.out.println("== JMH, stub driver");
-			report.stub(jmh(settings, StubDriverBenchmark.class, true, new String[0]));
+			part("JMH, stub driver", failures, report,
+					() -> report.stub(jmh(settings, StubDriverBenchmark.class, true, new String[0])));
 		}
 		if (!settings.skip("postgres")) {
-			System.out.println("== JMH, embedded PostgreSQL primary + replica");
-			try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
-				cluster.awaitReplication();
-				report.serverVersion(Machine.serverVersion(cluster));
-				report.postgres(jmh(settings, PostgresBenchmark.class, false, Nodes.of(cluster).asJvmOptions()));
-			}
+			part("JMH, embedded PostgreSQL primary + replica", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
+					cluster.awaitReplication();
+					report.serverVersion(Machine.serverVersion(cluster));
+					report.postgres(jmh(settings, PostgresBenchmark.class, false, Nodes.of(cluster).asJvmOptions()));
+				}
+			});
 		}
 		if (!settings.skip("e2e")) {
-			System.out.println("== End-to-end load run, primary + 2 replicas vs primary alone");
-			try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(2).build().start()) {
-				cluster.awaitReplication();
-				report.serverVersion(Machine.serverVersion(cluster));
-				report.load(LoadRun.run(cluster, settings.threads(), settings.warmUp(), settings.duration()));
-			}
+			part("End-to-end load run, primary + 2 replicas vs primary alone", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(2).build().start()) {
+					cluster.awaitReplication();
+					report.serverVersion(Machine.serverVersion(cluster));
+					report.load(LoadRun.run(cluster, settings.threads(), settings.warmUp(), settings.duration()));
+				}
+			});
 		}
 		report.finished(Instant.now(), Machine.loadAverage());
 		Path written = report.write(settings.resultsDirectory());
 		System.out.println("Results: " + written.toAbsolutePath());
 		System.out.println(report.summary());
-		if (roundTripFailure != null) {
-			throw roundTripFailure;
+		if (!failures.isEmpty()) {
+			System.err.println("FAILED: " + String.join("; ", failures));
+			System.exit(1);
 		}
+	}
+
+	/**
+	 * Run one part; a failure is recorded in the results and fails the run at the end, after
+	 * the other parts ran.
+	 */
+	private static void part(String name, List<String> failures, Report report, Part part) {
+		System.out.println("== " + name);
+		try {
+			part.run();
+		}
+		catch (Exception ex) {
+			ex.printStackTrace();
+			String failure = name + ": " + ex;
+			failures.add(failure);
+			report.failure(failure);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Part {
+
+		void run() throws Exception;
+
 	}
 
 	private static Collection<RunResult> jmh(Settings settings, Class<?> benchmark, boolean gcProfiler,

@@ -21,7 +21,6 @@ import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
-import io.replicarouter.sample.SampleApplication;
 import io.replicarouter.sample.catalog.CatalogService;
 import io.replicarouter.sample.orders.OrderService;
 import io.replicarouter.sample.profiles.ProfileService;
@@ -73,12 +72,12 @@ public final class LoadRun {
 		List<String> arguments = new ArrayList<>();
 		cluster.springBootProperties().forEach((key, value) -> arguments.add("--" + key + "=" + value));
 		arguments.add("--replica-router.enabled=" + replicas);
-		// The service layer only: no web server, no Redis cache in front of the database.
+		// No Redis cache in front of the database: every call is a transaction.
 		arguments.add("--spring.cache.type=none");
 		arguments.add("--replica-router.cache.enabled=false");
 		arguments.add("--spring.datasource.hikari.maximum-pool-size=" + (threads + 2));
 		arguments.add("--logging.level.root=WARN");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleServices.class)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)

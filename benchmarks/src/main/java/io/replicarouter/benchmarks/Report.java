@@ -47,7 +47,7 @@ final class Report {
 
 	private List<RoundTripCheck.Row> roundTrips = List.of();
 
-	private String roundTripFailure;
+	private final List<String> failures = new ArrayList<>();
 
 	private Map<Layer, Map<String, Cell>> stubTimes;
 
@@ -78,8 +78,8 @@ final class Report {
 		this.roundTrips = rows;
 	}
 
-	void roundTripFailure(String message) {
-		this.roundTripFailure = message;
+	void failure(String message) {
+		this.failures.add(message);
 	}
 
 	void stub(Collection<RunResult> results) {
@@ -192,9 +192,10 @@ final class Report {
 			out.append("| ").append(goal.name()).append(" | ").append(goal.measured()).append(" | ")
 				.append(goal.met() ? "yes" : "**no**").append(" |\n");
 		}
-		if (this.roundTripFailure != null) {
+		String roundTripFailure = roundTripFailure();
+		if (roundTripFailure != null) {
 			out.append("| Round trips per read-only transaction equal the baseline's | ")
-				.append(this.roundTripFailure)
+				.append(roundTripFailure)
 				.append(" | **no** |\n");
 		}
 		else if (!this.roundTrips.isEmpty()) {
@@ -203,6 +204,10 @@ final class Report {
 				.append(" for every layer | yes |\n");
 		}
 		return out.toString();
+	}
+
+	private String roundTripFailure() {
+		return this.failures.stream().filter((failure) -> failure.startsWith("Round-trip")).findFirst().orElse(null);
 	}
 
 	Path write(Path directory) throws IOException {
@@ -227,6 +232,11 @@ final class Report {
 			.append(this.settings.arguments().isEmpty() ? "" : " " + String.join(" ", this.settings.arguments()))
 			.append("`.\n\n");
 		out.append("## Goals (issue #9)\n\n").append(summary).append('\n');
+		if (!this.failures.isEmpty()) {
+			out.append("**Failed parts:**\n\n");
+			this.failures.forEach((failure) -> out.append("- ").append(failure).append('\n'));
+			out.append('\n');
+		}
 
 		out.append("## Machine and versions\n\n| | |\n|---|---|\n");
 		this.machine.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
@@ -277,8 +287,8 @@ final class Report {
 					.append(counts(row.readWrite().onPrimary())).append(" | ")
 					.append(counts(row.readWrite().onReplica())).append(" |\n");
 			}
-			if (this.roundTripFailure != null) {
-				out.append("\n**Check failed:** ").append(this.roundTripFailure).append('\n');
+			if (roundTripFailure() != null) {
+				out.append("\n**Check failed:** ").append(roundTripFailure()).append('\n');
 			}
 		}
 		if (this.load != null) {
