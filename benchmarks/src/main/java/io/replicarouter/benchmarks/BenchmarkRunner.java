@@ -166,7 +166,7 @@ public final class BenchmarkRunner {
 				results = Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "results") : Path.of("results");
 			}
 			Duration duration = Duration.ofSeconds((seconds != null) ? seconds : (quick ? 5 : 30));
-			Duration warmUp = Duration.ofSeconds(quick ? 2 : 5);
+			Duration warmUp = Duration.ofSeconds(quick ? 2 : 10);
 			return new Settings(quick, skipped, threads, warmUp, duration, 1, quick ? 1 : 3, quick ? 2 : 5,
 					Duration.ofMillis(quick ? 500 : 1000), List.of("-Xms512m", "-Xmx512m"), results, List.of(args));
 		}

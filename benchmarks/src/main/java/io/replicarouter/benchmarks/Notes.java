@@ -23,7 +23,20 @@ final class Notes {
 			- `lsn` mode reads the primary's WAL insert position after every committed read-write transaction: one \
 			more round trip on the primary, by design (it is what makes the next read safe on a replica). It shows as one \
 			more statement in the read-write columns of the round-trip table and as the read-write difference on the real \
-			database.
+			database. What limits it is that round trip, not CPU: `sticky` mode (no query; reads go to the primary for \
+			`sticky-window` after a write) or `none` avoid it. A design that would: take a write's position from the \
+			health monitor's next probe of the primary instead of a query per commit, sending the scope's reads to the \
+			primary (or making them wait) until then.
+			- End to end, each load thread is one user that reads right after its own writes (thread scope). A read \
+			issued microseconds after a commit finds no replica that has replayed it yet (streaming replication is \
+			asynchronous): with `consistency.max-wait` at its default, 0, replica-router asks one replica once and \
+			then reads from the primary (`CONSISTENCY` in the table). That, not replica health, is what the primary's \
+			share of reads consists of when the `fallback` count is 0. `consistency.max-wait` (for example 20ms) makes \
+			such reads wait on a replica instead; web requests of different users do not wait for each other's writes.
+			- On a machine where other work runs, every number here moves; the load average at start and end is in \
+			the table above. The embedded servers share the machine's cores with the JVM under test, so the \
+			end-to-end run cannot show the capacity replicas on their own hosts add: it shows routing cost and where \
+			reads went.
 			""";
 
 	private Notes() {

@@ -161,8 +161,12 @@ final class Report {
 		if (this.load != null && !this.load.isEmpty()) {
 			LoadRun.Result replicated = this.load.get(0);
 			double share = replicated.primaryReadShare();
+			Map<RoutingReason, Long> reasons = replicated.routed().readsByReason();
 			this.goals.add(new Goal("End-to-end: the primary serves < 1% of read-only transactions while replicas are healthy",
-					String.format(Locale.ROOT, "%.2f%%", share), share < 1));
+					String.format(Locale.ROOT, "%.2f%% (%d reads right after the same thread's write, for read-your-writes; "
+							+ "%d for want of a healthy replica)", share, reasons.getOrDefault(RoutingReason.CONSISTENCY, 0L),
+							reasons.getOrDefault(RoutingReason.FALLBACK, 0L)),
+					share < 1));
 		}
 	}
 
