@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -56,6 +58,14 @@ public class ReplicaRoutingDataSource implements DataSource {
 	private final ConsistencyGuard consistency;
 
 	private final RoutingStatistics statistics;
+
+	/**
+	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
+	 * replica it was checked against (until the monitor probes the replica again). Without
+	 * them every read of a scope that read at a checked position would need another check:
+	 * a checked position is newer than the probed one, and the scope never reads older data.
+	 */
+	private final Map<DataSourceNode, CheckedPosition> checkedPositions = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a routing data source.
@@ -168,7 +178,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
 		if (required >= 0 && !candidates.isEmpty()) {
-			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
+			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required, this.checkedPositions);
 			if (caughtUp.isEmpty()) {
 				// The cached positions are up to a probe interval old: ask one replica.
 				Connection checked = acquireCheckedReplica(reason, candidates, required, handle);
@@ -237,6 +247,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 				connection.close();
 				return null;
 			}
+			this.checkedPositions.merge(candidate.node(), new CheckedPosition(candidate, replayed),
+					CheckedPosition::newer);
 			bound(candidate.node(), reason, handle, replayed);
 			this.consistency.afterRead(replayed);
 			return connection;
@@ -287,11 +299,12 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 	}
 
-	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, long required) {
+	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, long required,
+			Map<DataSourceNode, CheckedPosition> checked) {
 		List<ReplicaCandidate> caughtUp = null;
 		for (int i = 0; i < candidates.size(); i++) {
 			ReplicaCandidate candidate = candidates.get(i);
-			boolean ok = candidate.replayLsn() >= required;
+			boolean ok = candidate.replayLsn() >= required || CheckedPosition.reaches(checked, candidate, required);
 			if (caughtUp == null && !ok) {
 				caughtUp = new ArrayList<>(candidates.subList(0, i));
 			}
@@ -389,6 +402,26 @@ public class ReplicaRoutingDataSource implements DataSource {
 	@Override
 	public String toString() {
 		return "ReplicaRoutingDataSource" + this.nodes;
+	}
+
+	/**
+	 * A replay position a replica answered to a live check.
+	 * @param basis the snapshot of the replica the check was made against: the position
+	 * counts only as long as the topology offers that same snapshot, so a replica that was
+	 * probed since (or replaced) is judged on fresh data
+	 * @param lsn the position
+	 */
+	private record CheckedPosition(ReplicaCandidate basis, long lsn) {
+
+		static boolean reaches(Map<DataSourceNode, CheckedPosition> checked, ReplicaCandidate candidate, long required) {
+			CheckedPosition position = checked.get(candidate.node());
+			return position != null && position.basis == candidate && position.lsn >= required;
+		}
+
+		CheckedPosition newer(CheckedPosition other) {
+			return (this.basis == other.basis && this.lsn >= other.lsn) ? this : other;
+		}
+
 	}
 
 }

@@ -19,6 +19,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
@@ -425,6 +426,59 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void replicaALiveCheckFoundCaughtUpServesLaterReadsNeedingThatPositionWithoutAnotherCheck() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		java.sql.Statement check = mock(java.sql.Statement.class);
+		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
+		given(this.replicaConnection1.createStatement()).willReturn(check);
+		given(this.replicaConnection2.createStatement()).willReturn(check);
+		given(check.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(position.next()).willReturn(true);
+		given(position.getLong(1)).willReturn(120L);
+		FixedTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50), candidate(this.replica2, 50)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Connection first = router.getConnection();
+		first.setReadOnly(true);
+		first.prepareStatement("select 1");
+		DataSourceNode checked = first.unwrap(RoutedConnection.class).node();
+		// The scope has now read at 120: newer than any probed position.
+		guard.required = guard.seen;
+		for (int i = 0; i < 3; i++) {
+			Connection next = router.getConnection();
+			next.setReadOnly(true);
+			next.prepareStatement("select 1");
+			assertThat(next.unwrap(RoutedConnection.class).node()).isSameAs(checked);
+			assertThat(next.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.READ_ONLY);
+		}
+		verify(check, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+	}
+
+	@Test
+	void aCheckedPositionCountsOnlyUntilTheReplicaIsProbedAgain() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		java.sql.Statement check = mock(java.sql.Statement.class);
+		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
+		given(this.replicaConnection1.createStatement()).willReturn(check);
+		given(check.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(position.next()).willReturn(true);
+		given(position.getLong(1)).willReturn(120L);
+		MutableTopology topology = new MutableTopology(List.of(candidate(this.replica1, 50)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Connection first = router.getConnection();
+		first.setReadOnly(true);
+		first.prepareStatement("select 1");
+		topology.candidates = List.of(candidate(this.replica1, 60));
+		Connection next = router.getConnection();
+		next.setReadOnly(true);
+		next.prepareStatement("select 1");
+		verify(check, times(2)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+	}
+
+	@Test
 	void primaryOnlyRequirementSendsReadsToThePrimary() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		guard.required = ConsistencyGuard.PRIMARY_ONLY;
@@ -476,6 +530,35 @@ class ReplicaRoutingDataSourceTests {
 		private final List<ReplicaCandidate> candidates;
 
 		FixedTopology(List<ReplicaCandidate> candidates) {
+			this.candidates = candidates;
+		}
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return this.candidates;
+		}
+
+		@Override
+		public String primaryUnavailableReason() {
+			return null;
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return "";
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+		}
+
+	}
+
+	private static final class MutableTopology implements RoutingTopology {
+
+		private volatile List<ReplicaCandidate> candidates;
+
+		private MutableTopology(List<ReplicaCandidate> candidates) {
 			this.candidates = candidates;
 		}
 
