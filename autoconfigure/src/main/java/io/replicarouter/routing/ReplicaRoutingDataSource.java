@@ -64,6 +64,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * replica it was checked against (until the monitor probes the replica again). Without
 	 * them every read of a scope that read at a checked position would need another check:
 	 * a checked position is newer than the probed one, and the scope never reads older data.
+	 * They spare the query when the balancer picks a replica already checked; they do not
+	 * narrow the choice, so reads stay spread over every eligible replica.
 	 */
 	private final Map<DataSourceNode, CheckedPosition> checkedPositions = new ConcurrentHashMap<>();
 
@@ -178,7 +180,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
 		if (required >= 0 && !candidates.isEmpty()) {
-			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required, this.checkedPositions);
+			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
 			if (caughtUp.isEmpty()) {
 				// The cached positions are up to a probe interval old: ask one replica.
 				Connection checked = acquireCheckedReplica(reason, candidates, required, handle);
@@ -230,6 +232,13 @@ public class ReplicaRoutingDataSource implements DataSource {
 				failedToConnect(candidate, ex);
 				candidates = without(candidates, candidate);
 				continue;
+			}
+			long checked = CheckedPosition.of(this.checkedPositions, candidate);
+			if (checked >= required) {
+				// An earlier check against this snapshot of the replica already found it there.
+				bound(candidate.node(), reason, handle, checked);
+				this.consistency.afterRead(checked);
+				return connection;
 			}
 			try {
 				if (!connection.getAutoCommit()) {
@@ -299,12 +308,11 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 	}
 
-	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, long required,
-			Map<DataSourceNode, CheckedPosition> checked) {
+	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, long required) {
 		List<ReplicaCandidate> caughtUp = null;
 		for (int i = 0; i < candidates.size(); i++) {
 			ReplicaCandidate candidate = candidates.get(i);
-			boolean ok = candidate.replayLsn() >= required || CheckedPosition.reaches(checked, candidate, required);
+			boolean ok = candidate.replayLsn() >= required;
 			if (caughtUp == null && !ok) {
 				caughtUp = new ArrayList<>(candidates.subList(0, i));
 			}
@@ -413,9 +421,9 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 */
 	private record CheckedPosition(ReplicaCandidate basis, long lsn) {
 
-		static boolean reaches(Map<DataSourceNode, CheckedPosition> checked, ReplicaCandidate candidate, long required) {
+		static long of(Map<DataSourceNode, CheckedPosition> checked, ReplicaCandidate candidate) {
 			CheckedPosition position = checked.get(candidate.node());
-			return position != null && position.basis == candidate && position.lsn >= required;
+			return (position != null && position.basis == candidate) ? position.lsn : -1;
 		}
 
 		CheckedPosition newer(CheckedPosition other) {

@@ -3,6 +3,7 @@ package io.replicarouter.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -429,30 +430,32 @@ class ReplicaRoutingDataSourceTests {
 	void replicaALiveCheckFoundCaughtUpServesLaterReadsNeedingThatPositionWithoutAnotherCheck() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		guard.required = 100;
-		java.sql.Statement check = mock(java.sql.Statement.class);
+		java.sql.Statement check1 = mock(java.sql.Statement.class);
+		java.sql.Statement check2 = mock(java.sql.Statement.class);
 		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
-		given(this.replicaConnection1.createStatement()).willReturn(check);
-		given(this.replicaConnection2.createStatement()).willReturn(check);
-		given(check.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(this.replicaConnection1.createStatement()).willReturn(check1);
+		given(this.replicaConnection2.createStatement()).willReturn(check2);
+		given(check1.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(check2.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
 		given(position.next()).willReturn(true);
 		given(position.getLong(1)).willReturn(120L);
 		FixedTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50), candidate(this.replica2, 50)));
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
 				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
-		Connection first = router.getConnection();
-		first.setReadOnly(true);
-		first.prepareStatement("select 1");
-		DataSourceNode checked = first.unwrap(RoutedConnection.class).node();
-		// The scope has now read at 120: newer than any probed position.
-		guard.required = guard.seen;
-		for (int i = 0; i < 3; i++) {
-			Connection next = router.getConnection();
-			next.setReadOnly(true);
-			next.prepareStatement("select 1");
-			assertThat(next.unwrap(RoutedConnection.class).node()).isSameAs(checked);
-			assertThat(next.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.READ_ONLY);
+		Map<DataSourceNode, Integer> served = new java.util.HashMap<>();
+		for (int i = 0; i < 6; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.prepareStatement("select 1");
+			assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.READ_ONLY);
+			served.merge(connection.unwrap(RoutedConnection.class).node(), 1, Integer::sum);
+			// The scope has now read at 120: newer than any probed position.
+			guard.required = guard.seen;
 		}
-		verify(check, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+		// Each replica was asked once; later reads needing 120 took their word for it, in turn.
+		verify(check1, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+		verify(check2, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+		assertThat(served).containsEntry(this.replica1, 3).containsEntry(this.replica2, 3);
 	}
 
 	@Test
