@@ -67,6 +67,16 @@ public class ReplicaRoutingDataSource implements DataSource {
 	private final Map<DataSourceNode, Set<Connection>> replicaConnectionsInUse = new ConcurrentHashMap<>();
 
 	/**
+	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
+	 * replica it was checked against (until the monitor probes the replica again). Without
+	 * them every read of a scope that read at a checked position would need another check:
+	 * a checked position is newer than the probed one, and the scope never reads older data.
+	 * They spare the query when the balancer picks a replica already checked; they do not
+	 * narrow the choice, so reads stay spread over every eligible replica.
+	 */
+	private final Map<DataSourceNode, CheckedPosition> checkedPositions = new ConcurrentHashMap<>();
+
+	/**
 	 * Create a routing data source.
 	 * @param nodes the primary and the replicas
 	 * @param topology which replicas are eligible, and where failures are reported
@@ -274,6 +284,13 @@ public class ReplicaRoutingDataSource implements DataSource {
 				continue;
 			}
 			inUse(candidate.node(), connection);
+			long checked = CheckedPosition.of(this.checkedPositions, candidate);
+			if (checked >= required) {
+				// An earlier check against this snapshot of the replica already found it there.
+				bound(candidate.node(), reason, handle, checked);
+				this.consistency.afterRead(checked);
+				return connection;
+			}
 			try {
 				if (!connection.getAutoCommit()) {
 					connection.setAutoCommit(true);
@@ -292,6 +309,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 				connection.close();
 				return null;
 			}
+			this.checkedPositions.merge(candidate.node(), new CheckedPosition(candidate, replayed),
+					CheckedPosition::newer);
 			bound(candidate.node(), reason, handle, replayed);
 			this.consistency.afterRead(replayed);
 			return connection;
@@ -501,6 +520,26 @@ public class ReplicaRoutingDataSource implements DataSource {
 	@Override
 	public String toString() {
 		return "ReplicaRoutingDataSource" + this.nodes;
+	}
+
+	/**
+	 * A replay position a replica answered to a live check.
+	 * @param basis the snapshot of the replica the check was made against: the position
+	 * counts only as long as the topology offers that same snapshot, so a replica that was
+	 * probed since (or replaced) is judged on fresh data
+	 * @param lsn the position
+	 */
+	private record CheckedPosition(ReplicaCandidate basis, long lsn) {
+
+		static long of(Map<DataSourceNode, CheckedPosition> checked, ReplicaCandidate candidate) {
+			CheckedPosition position = checked.get(candidate.node());
+			return (position != null && position.basis == candidate) ? position.lsn : -1;
+		}
+
+		CheckedPosition newer(CheckedPosition other) {
+			return (this.basis == other.basis && this.lsn >= other.lsn) ? this : other;
+		}
+
 	}
 
 }

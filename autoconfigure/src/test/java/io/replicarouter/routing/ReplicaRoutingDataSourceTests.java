@@ -3,6 +3,7 @@ package io.replicarouter.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -19,6 +20,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
@@ -467,6 +469,61 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void replicaALiveCheckFoundCaughtUpServesLaterReadsNeedingThatPositionWithoutAnotherCheck() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		java.sql.Statement check1 = mock(java.sql.Statement.class);
+		java.sql.Statement check2 = mock(java.sql.Statement.class);
+		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
+		given(this.replicaConnection1.createStatement()).willReturn(check1);
+		given(this.replicaConnection2.createStatement()).willReturn(check2);
+		given(check1.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(check2.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(position.next()).willReturn(true);
+		given(position.getLong(1)).willReturn(120L);
+		FixedTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50), candidate(this.replica2, 50)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Map<DataSourceNode, Integer> served = new java.util.HashMap<>();
+		for (int i = 0; i < 6; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.prepareStatement("select 1");
+			assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.READ_ONLY);
+			served.merge(connection.unwrap(RoutedConnection.class).node(), 1, Integer::sum);
+			// The scope has now read at 120: newer than any probed position.
+			guard.required = guard.seen;
+		}
+		// Each replica was asked once; later reads needing 120 took their word for it, in turn.
+		verify(check1, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+		verify(check2, times(1)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+		assertThat(served).containsEntry(this.replica1, 3).containsEntry(this.replica2, 3);
+	}
+
+	@Test
+	void aCheckedPositionCountsOnlyUntilTheReplicaIsProbedAgain() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = 100;
+		java.sql.Statement check = mock(java.sql.Statement.class);
+		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
+		given(this.replicaConnection1.createStatement()).willReturn(check);
+		given(check.executeQuery(org.mockito.ArgumentMatchers.anyString())).willReturn(position);
+		given(position.next()).willReturn(true);
+		given(position.getLong(1)).willReturn(120L);
+		MutableTopology topology = new MutableTopology(List.of(candidate(this.replica1, 50)));
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Connection first = router.getConnection();
+		first.setReadOnly(true);
+		first.prepareStatement("select 1");
+		topology.candidates = List.of(candidate(this.replica1, 60));
+		Connection next = router.getConnection();
+		next.setReadOnly(true);
+		next.prepareStatement("select 1");
+		verify(check, times(2)).executeQuery(org.mockito.ArgumentMatchers.anyString());
+	}
+
+	@Test
 	void primaryOnlyRequirementSendsReadsToThePrimary() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		guard.required = ConsistencyGuard.PRIMARY_ONLY;
@@ -518,6 +575,35 @@ class ReplicaRoutingDataSourceTests {
 		private final List<ReplicaCandidate> candidates;
 
 		FixedTopology(List<ReplicaCandidate> candidates) {
+			this.candidates = candidates;
+		}
+
+		@Override
+		public List<ReplicaCandidate> eligibleReplicas() {
+			return this.candidates;
+		}
+
+		@Override
+		public String primaryUnavailableReason() {
+			return null;
+		}
+
+		@Override
+		public String describeIneligibleReplicas() {
+			return "";
+		}
+
+		@Override
+		public void reportFailure(DataSourceNode node, Throwable failure) {
+		}
+
+	}
+
+	private static final class MutableTopology implements RoutingTopology {
+
+		private volatile List<ReplicaCandidate> candidates;
+
+		private MutableTopology(List<ReplicaCandidate> candidates) {
 			this.candidates = candidates;
 		}
 

@@ -1,0 +1,180 @@
+package io.replicarouter.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.replicarouter.test.PostgresReplicationCluster;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark of the module and writes the results:
+ * <ol>
+ * <li>the round-trip check (fails the run if a layer makes more round trips per read-only
+ * transaction than the baseline);</li>
+ * <li>JMH over the stub driver, with the GC profiler;</li>
+ * <li>JMH against an embedded PostgreSQL primary and replica;</li>
+ * <li>the end-to-end load run against a primary and two replicas.</li>
+ * </ol>
+ * Results go to {@code benchmarks/results/<date>-<host>.md} and {@code latest.md}.
+ * <p>
+ * Options: {@code --quick} (short iterations, to try the set-up), {@code --skip=stub,postgres,e2e},
+ * {@code --threads=N} and {@code --duration=SECONDS} for the load run,
+ * {@code --results=DIRECTORY}.
+ */
+public final class BenchmarkRunner {
+
+	private BenchmarkRunner() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = Settings.parse(args);
+		Instant started = Instant.now();
+		Report report = new Report(settings, started);
+		report.machine(Machine.describe());
+
+		List<String> failures = new ArrayList<>();
+		part("Round-trip check (stub driver)", failures, report, () -> {
+			List<RoundTripCheck.Row> roundTrips = RoundTripCheck.measure();
+			report.roundTrips(roundTrips);
+			RoundTripCheck.verify(roundTrips);
+		});
+		if (!settings.skip("stub")) {
+			part("JMH, stub driver", failures, report,
+					() -> report.stub(jmh(settings, StubDriverBenchmark.class, true, new String[0])));
+		}
+		if (!settings.skip("postgres")) {
+			part("JMH, embedded PostgreSQL primary + replica", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
+					cluster.awaitReplication();
+					report.serverVersion(Machine.serverVersion(cluster));
+					report.postgres(jmh(settings, PostgresBenchmark.class, false, Nodes.of(cluster).asJvmOptions()));
+				}
+			});
+		}
+		if (!settings.skip("e2e")) {
+			part("End-to-end load run, primary + 2 replicas vs primary alone", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(2).build().start()) {
+					cluster.awaitReplication();
+					report.serverVersion(Machine.serverVersion(cluster));
+					report.load(LoadRun.run(cluster, settings.threads(), settings.warmUp(), settings.duration()));
+				}
+			});
+		}
+		report.finished(Instant.now(), Machine.loadAverage());
+		Path written = report.write(settings.resultsDirectory());
+		System.out.println("Results: " + written.toAbsolutePath());
+		System.out.println(report.summary());
+		if (!failures.isEmpty()) {
+			System.err.println("FAILED: " + String.join("; ", failures));
+			System.exit(1);
+		}
+	}
+
+	/**
+	 * Run one part; a failure is recorded in the results and fails the run at the end, after
+	 * the other parts ran.
+	 */
+	private static void part(String name, List<String> failures, Report report, Part part) {
+		System.out.println("== " + name);
+		try {
+			part.run();
+		}
+		catch (Exception ex) {
+			ex.printStackTrace();
+			String failure = name + ": " + ex;
+			failures.add(failure);
+			report.failure(failure);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Part {
+
+		void run() throws Exception;
+
+	}
+
+	private static Collection<RunResult> jmh(Settings settings, Class<?> benchmark, boolean gcProfiler,
+			String[] jvmOptions) throws Exception {
+		ChainedOptionsBuilder options = new OptionsBuilder().include("\\." + benchmark.getSimpleName() + "\\.")
+			.forks(settings.forks())
+			.threads(1)
+			.warmupIterations(settings.warmupIterations())
+			.warmupTime(TimeValue.milliseconds(settings.iterationTime().toMillis()))
+			.measurementIterations(settings.measurementIterations())
+			.measurementTime(TimeValue.milliseconds(settings.iterationTime().toMillis()))
+			.jvmArgsAppend(concat(settings.jvmOptions(), jvmOptions))
+			.shouldFailOnError(true);
+		if (gcProfiler) {
+			options.addProfiler(GCProfiler.class);
+		}
+		return new Runner(options.build()).run();
+	}
+
+	private static String[] concat(List<String> first, String[] second) {
+		List<String> all = new ArrayList<>(first);
+		all.addAll(List.of(second));
+		return all.toArray(String[]::new);
+	}
+
+	/**
+	 * What to run, and how long.
+	 */
+	record Settings(boolean quick, List<String> skipped, int threads, Duration warmUp, Duration duration,
+			int forks, int warmupIterations, int measurementIterations, Duration iterationTime, List<String> jvmOptions,
+			Path resultsDirectory, List<String> arguments) {
+
+		static Settings parse(String[] args) {
+			boolean quick = false;
+			List<String> skipped = new ArrayList<>();
+			int threads = 8;
+			Integer seconds = null;
+			Path results = null;
+			for (String arg : args) {
+				if (arg.equals("--quick")) {
+					quick = true;
+				}
+				else if (arg.startsWith("--skip=")) {
+					skipped.addAll(List.of(arg.substring("--skip=".length()).split(",")));
+				}
+				else if (arg.startsWith("--threads=")) {
+					threads = Integer.parseInt(arg.substring("--threads=".length()));
+				}
+				else if (arg.startsWith("--duration=")) {
+					seconds = Integer.parseInt(arg.substring("--duration=".length()));
+				}
+				else if (arg.startsWith("--results=")) {
+					results = Path.of(arg.substring("--results=".length()));
+				}
+				else {
+					throw new IllegalArgumentException("Unknown option " + arg
+							+ " (use --quick, --skip=stub,postgres,e2e, --threads=N, --duration=SECONDS, --results=DIR)");
+				}
+			}
+			if (results == null) {
+				// From the repository root (the documented command) or from benchmarks/.
+				results = Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "results") : Path.of("results");
+			}
+			Duration duration = Duration.ofSeconds((seconds != null) ? seconds : (quick ? 5 : 30));
+			Duration warmUp = Duration.ofSeconds(quick ? 2 : 10);
+			return new Settings(quick, skipped, threads, warmUp, duration, 1, quick ? 1 : 3, quick ? 2 : 5,
+					Duration.ofMillis(quick ? 500 : 1000), List.of("-Xms512m", "-Xmx512m"), results, List.of(args));
+		}
+
+		boolean skip(String part) {
+			return this.skipped.contains(part);
+		}
+
+	}
+
+}

@@ -1,0 +1,474 @@
+package io.replicarouter.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.replicarouter.benchmarks.BenchmarkRunner.Settings;
+import io.replicarouter.benchmarks.LoadRun.Recorded;
+import io.replicarouter.routing.RoutingReason;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Turns the results into the Markdown file in {@code benchmarks/results/}, with the goals
+ * of issue #9 checked against them.
+ */
+final class Report {
+
+	static final List<String> OPERATIONS = List.of("readOnly", "readWrite", "writeThenRead");
+
+	private static final double BORROW_NANOS = 300;
+
+	private static final double ALLOCATION_BYTES = 200;
+
+	private final Settings settings;
+
+	private final Instant started;
+
+	private Instant finished;
+
+	private String loadAtEnd = "";
+
+	private Map<String, String> machine = Map.of();
+
+	private final List<String> serverVersions = new ArrayList<>();
+
+	private List<RoundTripCheck.Row> roundTrips = List.of();
+
+	private final List<String> failures = new ArrayList<>();
+
+	private Map<Layer, Map<String, Cell>> stubTimes;
+
+	private Map<Layer, Map<String, Cell>> stubAllocations;
+
+	private Map<Layer, Map<String, Cell>> postgresTimes;
+
+	private List<LoadRun.Result> load;
+
+	private final List<Goal> goals = new ArrayList<>();
+
+	Report(Settings settings, Instant started) {
+		this.settings = settings;
+		this.started = started;
+	}
+
+	void machine(Map<String, String> machine) {
+		this.machine = machine;
+	}
+
+	void serverVersion(String version) {
+		if (!this.serverVersions.contains(version)) {
+			this.serverVersions.add(version);
+		}
+	}
+
+	void roundTrips(List<RoundTripCheck.Row> rows) {
+		this.roundTrips = rows;
+	}
+
+	void failure(String message) {
+		this.failures.add(message);
+	}
+
+	void stub(Collection<RunResult> results) {
+		this.stubTimes = table(results, null);
+		this.stubAllocations = table(results, "gc.alloc.rate.norm");
+	}
+
+	void postgres(Collection<RunResult> results) {
+		this.postgresTimes = table(results, null);
+	}
+
+	void load(List<LoadRun.Result> results) {
+		this.load = results;
+	}
+
+	void finished(Instant finished, String loadAverage) {
+		this.finished = finished;
+		this.loadAtEnd = loadAverage;
+	}
+
+	private static Map<Layer, Map<String, Cell>> table(Collection<RunResult> results, String secondary) {
+		Map<Layer, Map<String, Cell>> table = new EnumMap<>(Layer.class);
+		for (RunResult result : results) {
+			String benchmark = result.getParams().getBenchmark();
+			String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			Layer layer = Layer.valueOf(result.getParams().getParam("layer"));
+			Result<?> value = result.getPrimaryResult();
+			if (secondary != null) {
+				value = result.getSecondaryResults()
+					.entrySet()
+					.stream()
+					.filter((entry) -> entry.getKey().endsWith(secondary))
+					.map(Map.Entry::getValue)
+					.findFirst()
+					.orElse(null);
+			}
+			if (value != null) {
+				double best = (secondary != null) ? value.getScore() : bestIteration(result);
+				table.computeIfAbsent(layer, (key) -> new LinkedHashMap<>())
+					.put(operation, new Cell(value.getScore(), value.getScoreError(), best, value.getScoreUnit()));
+			}
+		}
+		return table;
+	}
+
+	/**
+	 * The fastest measurement iteration: on a machine shared with other work it is the one
+	 * least disturbed by it.
+	 */
+	private static double bestIteration(RunResult result) {
+		return result.getBenchmarkResults()
+			.stream()
+			.flatMap((benchmark) -> benchmark.getIterationResults().stream())
+			.mapToDouble((iteration) -> iteration.getPrimaryResult().getScore())
+			.min()
+			.orElse(Double.NaN);
+	}
+
+	private void evaluateGoals() {
+		this.goals.clear();
+		if (this.stubTimes != null) {
+			Cell base = cell(this.stubTimes, Layer.BASELINE, "readOnly");
+			Cell router = cell(this.stubTimes, Layer.ROUTER, "readOnly");
+			if (base != null && router != null) {
+				double added = router.score() - base.score();
+				double bestAdded = router.best() - base.best();
+				boolean noisy = router.error() + base.error() > BORROW_NANOS;
+				this.goals.add(new Goal("Stub: replica-router adds at most one HikariCP borrow (~300 ns) per read-only transaction",
+						"mean " + format(added) + " ns (± " + format(router.error() + base.error()) + "), best iterations "
+								+ format(bestAdded) + " ns",
+						Verdict.of(noisy ? bestAdded <= BORROW_NANOS : added <= BORROW_NANOS, noisy)));
+			}
+			Cell baseAlloc = cell(this.stubAllocations, Layer.BASELINE, "readOnly");
+			Cell routerAlloc = cell(this.stubAllocations, Layer.ROUTER, "readOnly");
+			if (baseAlloc != null && routerAlloc != null) {
+				double added = routerAlloc.score() - baseAlloc.score();
+				this.goals.add(new Goal("Stub: replica-router allocates < 200 B more per read-only transaction",
+						format(added) + " B", added < ALLOCATION_BYTES));
+			}
+			Cell lazy = cell(this.stubTimes, Layer.LAZY_PROXY, "readOnly");
+			Cell sharding = cell(this.stubTimes, Layer.SHARDING_SPHERE, "readOnly");
+			if (router != null && (lazy != null || sharding != null)) {
+				boolean noisy = router.noisierThan(0.1) || (lazy != null && lazy.noisierThan(0.1));
+				boolean ahead = (lazy == null || faster(router, lazy, noisy)) && (sharding == null || faster(router, sharding, noisy));
+				this.goals.add(new Goal("Stub: replica-router ahead of (d) LazyConnectionDataSourceProxy and (e) ShardingSphere",
+						"mean " + format(router.score()) + " ns vs " + ((lazy != null) ? format(lazy.score()) : "n/a") + " / "
+								+ ((sharding != null) ? format(sharding.score()) : "n/a") + " ns; best iterations "
+								+ format(router.best()) + " vs " + ((lazy != null) ? format(lazy.best()) : "n/a") + " / "
+								+ ((sharding != null) ? format(sharding.best()) : "n/a") + " ns",
+						Verdict.of(ahead, noisy)));
+			}
+		}
+		if (this.postgresTimes != null) {
+			ratioGoal("Real database: replica-router within 2% of the baseline per read-only transaction", "readOnly",
+					Layer.ROUTER, 1.02);
+			ratioGoal("Real database: `lsn` mode within 5% of the baseline per read-write transaction", "readWrite",
+					Layer.ROUTER, 1.05);
+		}
+		if (this.load != null && !this.load.isEmpty()) {
+			LoadRun.Result replicated = this.load.get(0);
+			double share = replicated.primaryReadShare();
+			Map<RoutingReason, Long> reasons = replicated.routed().readsByReason();
+			this.goals.add(new Goal("End-to-end: the primary serves < 1% of read-only transactions while replicas are healthy",
+					String.format(Locale.ROOT, "%.2f%% (%d reads right after the same thread's write, for read-your-writes; "
+							+ "%d for want of a healthy replica)", share, reasons.getOrDefault(RoutingReason.CONSISTENCY, 0L),
+							reasons.getOrDefault(RoutingReason.FALLBACK, 0L)),
+					share < 1));
+		}
+	}
+
+	private void ratioGoal(String name, String operation, Layer layer, double limit) {
+		Cell base = cell(this.postgresTimes, Layer.BASELINE, operation);
+		Cell measured = cell(this.postgresTimes, layer, operation);
+		if (base != null && measured != null) {
+			double ratio = measured.score() / base.score();
+			double bestRatio = measured.best() / base.best();
+			boolean noisy = measured.noisierThan(limit - 1) || base.noisierThan(limit - 1);
+			this.goals.add(new Goal(name, String.format(Locale.ROOT, "mean ×%.3f (%s vs %s µs), best iterations ×%.3f",
+					ratio, format(measured.score()), format(base.score()), bestRatio),
+					Verdict.of(noisy ? bestRatio <= limit : ratio <= limit, noisy)));
+		}
+	}
+
+	private static boolean faster(Cell one, Cell other, boolean noisy) {
+		return noisy ? one.best() < other.best() : one.score() < other.score();
+	}
+
+	private static Cell cell(Map<Layer, Map<String, Cell>> table, Layer layer, String operation) {
+		if (table == null) {
+			return null;
+		}
+		Map<String, Cell> row = table.get(layer);
+		return (row != null) ? row.get(operation) : null;
+	}
+
+	String summary() {
+		evaluateGoals();
+		StringBuilder out = new StringBuilder();
+		out.append("| Goal | Measured | Met |\n|---|---|---|\n");
+		for (Goal goal : this.goals) {
+			out.append("| ").append(goal.name()).append(" | ").append(goal.measured()).append(" | ")
+				.append(goal.verdict().text).append(" |\n");
+		}
+		String roundTripFailure = roundTripFailure();
+		if (roundTripFailure != null) {
+			out.append("| Round trips per read-only transaction equal the baseline's | ")
+				.append(roundTripFailure)
+				.append(" | **no** |\n");
+		}
+		else if (!this.roundTrips.isEmpty()) {
+			out.append("| Round trips per read-only transaction equal the baseline's | ")
+				.append(this.roundTrips.get(0).readOnly().roundTrips())
+				.append(" for every layer | yes |\n");
+		}
+		return out.toString();
+	}
+
+	private String roundTripFailure() {
+		return this.failures.stream().filter((failure) -> failure.startsWith("Round-trip")).findFirst().orElse(null);
+	}
+
+	Path write(Path directory) throws IOException {
+		Files.createDirectories(directory);
+		String markdown = markdown();
+		String date = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC).format(this.started);
+		Path file = directory.resolve(date + "-" + Machine.hostName().replaceAll("[^A-Za-z0-9._-]", "_") + ".md");
+		Files.writeString(file, markdown);
+		Files.writeString(directory.resolve("latest.md"), markdown);
+		return file;
+	}
+
+	private String markdown() {
+		String summary = summary();
+		StringBuilder out = new StringBuilder();
+		out.append("# replica-router benchmarks\n\n");
+		out.append("Run ").append(DateTimeFormatter.ISO_INSTANT.format(this.started)).append(" to ")
+			.append(DateTimeFormatter.ISO_INSTANT.format(this.finished)).append(" (")
+			.append(Duration.between(this.started, this.finished).toSeconds()).append(" s)")
+			.append(this.settings.quick() ? ", **quick mode: short iterations, for trying the set-up only**" : "")
+			.append(". Command: `java -jar benchmarks/target/benchmarks.jar")
+			.append(this.settings.arguments().isEmpty() ? "" : " " + String.join(" ", this.settings.arguments()))
+			.append("`.\n\n");
+		out.append("## Goals (issue #9)\n\n").append(summary).append('\n');
+		if (!this.failures.isEmpty()) {
+			out.append("**Failed parts:**\n\n");
+			this.failures.forEach((failure) -> out.append("- ").append(failure).append('\n'));
+			out.append('\n');
+		}
+
+		out.append("## Machine and versions\n\n| | |\n|---|---|\n");
+		this.machine.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+		out.append("| Load average at end | ").append(this.loadAtEnd).append(" |\n");
+		for (String version : this.serverVersions) {
+			out.append("| Database | ").append(version).append(" |\n");
+		}
+		out.append('\n');
+		out.append("JMH: mode average time, 1 thread, ").append(this.settings.forks()).append(" fork, ")
+			.append(this.settings.warmupIterations()).append(" warm-up and ")
+			.append(this.settings.measurementIterations()).append(" measurement iterations of ")
+			.append(this.settings.iterationTime().toMillis()).append(" ms, JVM options `")
+			.append(String.join(" ", this.settings.jvmOptions())).append("`; the stub run with `-prof gc`. ")
+			.append("± is JMH's 99.9% confidence interval; \"best\" is the fastest measurement iteration, the one least ")
+			.append("disturbed by other work on a shared machine. Ratios are of the means, to the baseline (a) for the same ")
+			.append("operation. A goal is judged on the means, or on the best iterations (and marked so) when the error bars ")
+			.append("are wider than the goal's margin.\n\n");
+		out.append("Operations: `readOnly` = `TransactionTemplate` (read-only) around `JdbcTemplate.queryForObject(\"SELECT 1\")`; ")
+			.append("`readWrite` = the same in a read-write transaction; `writeThenRead` = a read-write transaction, then a ")
+			.append("read-only one in the same consistency scope (read-your-writes). ")
+			.append("(b) and (c) are one configuration: replica-router's defaults, whose consistency mode is `lsn`. ")
+			.append("(b) is its `readOnly` row (the scope has not written, so no consistency check runs), ")
+			.append("(c) its `readWrite` and `writeThenRead` rows (after each commit `lsn` mode reads the primary's WAL ")
+			.append("position; the next read needs a replica that has replayed it). ")
+			.append("`replica-router, consistency none` shows what `lsn` costs.\n\n");
+
+		if (this.stubTimes != null) {
+			out.append("## Stub driver: CPU cost per transaction (ns/op)\n\n");
+			out.append("Every layer over a JDBC driver that answers from memory (`StubDriver`), so only the layers' own ")
+				.append("work shows. Pool, transaction manager and `JdbcTemplate` work is in every row, the baseline's too.\n\n");
+			timeTable(out, this.stubTimes, "ns");
+			out.append("\nAllocated per operation (B/op, `gc.alloc.rate.norm`):\n\n");
+			allocationTable(out);
+		}
+		if (this.postgresTimes != null) {
+			out.append("\n## Real database: embedded PostgreSQL primary + 1 replica (µs/op)\n\n");
+			timeTable(out, this.postgresTimes, "µs");
+		}
+		if (!this.roundTrips.isEmpty()) {
+			out.append("\n## Round trips per transaction (stub driver)\n\n");
+			out.append("Statements / round trips per transaction, on the primary and on the replica, as PostgreSQL's ")
+				.append("driver would make them (`BEGIN` travels with the first statement; a commit costs one when a ")
+				.append("transaction is open). The run fails if a layer's read-only transaction makes more round trips than ")
+				.append("the baseline's or touches the primary.\n\n");
+			out.append("| Layer | read-only: primary | read-only: replica | read-write: primary | read-write: replica |\n");
+			out.append("|---|---|---|---|---|\n");
+			for (RoundTripCheck.Row row : this.roundTrips) {
+				out.append("| ").append(row.layer().description()).append(" | ")
+					.append(counts(row.readOnly().onPrimary())).append(" | ")
+					.append(counts(row.readOnly().onReplica())).append(" | ")
+					.append(counts(row.readWrite().onPrimary())).append(" | ")
+					.append(counts(row.readWrite().onReplica())).append(" |\n");
+			}
+			if (roundTripFailure() != null) {
+				out.append("\n**Check failed:** ").append(roundTripFailure()).append('\n');
+			}
+		}
+		if (this.load != null) {
+			loadTable(out);
+		}
+		out.append("\n## Notes\n\n").append(Notes.TEXT);
+		return out.toString();
+	}
+
+	private static String counts(io.replicarouter.benchmarks.stub.StubDriver.Counts counts) {
+		return counts.statements() + " / " + counts.roundTrips();
+	}
+
+	private static void timeTable(StringBuilder out, Map<Layer, Map<String, Cell>> table, String unit) {
+		out.append("| Layer | read-only | ×(a) | read-write | ×(a) | write then read | ×(a) |\n");
+		out.append("|---|---|---|---|---|---|---|\n");
+		for (Layer layer : Layer.values()) {
+			Map<String, Cell> row = table.get(layer);
+			if (row == null) {
+				continue;
+			}
+			out.append("| ").append(layer.description());
+			for (String operation : OPERATIONS) {
+				Cell cell = row.get(operation);
+				Cell base = cell(table, Layer.BASELINE, operation);
+				out.append(" | ").append((cell != null) ? cell.format() : "–").append(" | ");
+				out.append((cell != null && base != null) ? String.format(Locale.ROOT, "%.3f", cell.score() / base.score())
+						: "–");
+			}
+			out.append(" |\n");
+		}
+	}
+
+	private void allocationTable(StringBuilder out) {
+		out.append("| Layer | read-only | Δ(a) | read-write | Δ(a) | write then read | Δ(a) |\n");
+		out.append("|---|---|---|---|---|---|---|\n");
+		for (Layer layer : Layer.values()) {
+			Map<String, Cell> row = this.stubAllocations.get(layer);
+			if (row == null) {
+				continue;
+			}
+			out.append("| ").append(layer.description());
+			for (String operation : OPERATIONS) {
+				Cell cell = row.get(operation);
+				Cell base = cell(this.stubAllocations, Layer.BASELINE, operation);
+				out.append(" | ").append((cell != null) ? format(cell.score()) : "–").append(" | ");
+				out.append((cell != null && base != null) ? String.format(Locale.ROOT, "%+.0f", cell.score() - base.score())
+						: "–");
+			}
+			out.append(" |\n");
+		}
+	}
+
+	private void loadTable(StringBuilder out) {
+		out.append("\n## End-to-end: the sample's service layer under load\n\n");
+		LoadRun.Result first = this.load.get(0);
+		out.append(first.threads()).append(" threads for ").append(first.duration().toSeconds())
+			.append(" s each (after ").append(this.settings.warmUp().toSeconds())
+			.append(" s of warm-up), 90% read-only transactions (a product, a profile, a customer's recent orders), ")
+			.append("10% read-write (rename, place an order, change a price), through `CatalogService`, `ProfileService` ")
+			.append("and `OrderService` in a Spring context (no web server, no cache). Each thread is one user whose reads ")
+			.append("follow its own writes (thread scope, `lsn` mode). Both configurations run on the same cluster in the same ")
+			.append("run, the primary-alone one with `replica-router.enabled=false` (plain Boot pool on the primary). ")
+			.append("Latencies are per service call.\n\n");
+		out.append("| Configuration | Throughput (tx/s) | p50 (µs) | p99 (µs) | Read p50 / p99 (µs) | Write p50 / p99 (µs) ")
+			.append("| Reads on the primary | Read-only tx per node (router) | Transactions per server (pg_stat_database) |\n");
+		out.append("|---|---|---|---|---|---|---|---|---|\n");
+		for (LoadRun.Result result : this.load) {
+			Recorded recorded = result.recorded();
+			out.append("| ").append(result.name())
+				.append(" | ").append(String.format(Locale.ROOT, "%.0f", recorded.throughput()))
+				.append(" | ").append(micros(Recorded.percentileMicros(recorded.all(), 50)))
+				.append(" | ").append(micros(Recorded.percentileMicros(recorded.all(), 99)))
+				.append(" | ").append(micros(Recorded.percentileMicros(recorded.reads(), 50))).append(" / ")
+				.append(micros(Recorded.percentileMicros(recorded.reads(), 99)))
+				.append(" | ").append(micros(Recorded.percentileMicros(recorded.writes(), 50))).append(" / ")
+				.append(micros(Recorded.percentileMicros(recorded.writes(), 99)))
+				.append(" | ").append(String.format(Locale.ROOT, "%.2f%%", result.primaryReadShare()));
+			if (result.routed().reads() > 0) {
+				Map<RoutingReason, Long> reasons = result.routed().readsByReason();
+				out.append(" (").append(reasons.getOrDefault(RoutingReason.CONSISTENCY, 0L)).append(" for read-your-writes, ")
+					.append(reasons.getOrDefault(RoutingReason.FALLBACK, 0L)).append(" fallback)");
+			}
+			out.append(" | ").append(result.routed().readsByNode().isEmpty() ? "–" : result.routed().readsByNode().toString())
+				.append(" | ").append(result.serverTransactions()).append(" |\n");
+		}
+		out.append("\nServer-side counts include replica-router's health probes (one per node every 500 ms) and, with ")
+			.append("replica-router, the WAL position read after each write.\n");
+	}
+
+	private static String micros(double value) {
+		return String.format(Locale.ROOT, "%.0f", value);
+	}
+
+	static String format(double value) {
+		if (Math.abs(value) >= 100) {
+			return String.format(Locale.ROOT, "%.0f", value);
+		}
+		if (Math.abs(value) >= 10) {
+			return String.format(Locale.ROOT, "%.1f", value);
+		}
+		return String.format(Locale.ROOT, "%.2f", value);
+	}
+
+	record Cell(double score, double error, double best, String unit) {
+
+		String format() {
+			return Report.format(this.score) + " ± " + (Double.isNaN(this.error) ? "?" : Report.format(this.error))
+					+ " (best " + Report.format(this.best) + ")";
+		}
+
+		/**
+		 * Return whether the error bar is wider than the given share of the score.
+		 */
+		boolean noisierThan(double share) {
+			return Double.isNaN(this.error) || this.error > share * this.score;
+		}
+
+	}
+
+	record Goal(String name, String measured, Verdict verdict) {
+
+		Goal(String name, String measured, boolean met) {
+			this(name, measured, met ? Verdict.MET : Verdict.MISSED);
+		}
+
+	}
+
+	enum Verdict {
+
+		MET("yes"), MISSED("**no**"), MET_INCONCLUSIVE("yes on the best iterations; error bars too wide to be sure"),
+		MISSED_INCONCLUSIVE("**no** on the best iterations; error bars too wide to be sure");
+
+		private final String text;
+
+		Verdict(String text) {
+			this.text = text;
+		}
+
+		static Verdict of(boolean met, boolean noisy) {
+			if (noisy) {
+				return met ? MET_INCONCLUSIVE : MISSED_INCONCLUSIVE;
+			}
+			return met ? MET : MISSED;
+		}
+
+	}
+
+}
