@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 state=topology-tests/target/local-topology
 pid_file=$state/launcher.pid
 log_file=$state/launcher.log
-jar=sample-app/target/replica-router-sample-app-0.1.0-SNAPSHOT.jar
+jar=sample-app/target/replica-router-sample-app-0.1.0-SNAPSHOT-exec.jar
 
 install_missing() {
   local missing=()

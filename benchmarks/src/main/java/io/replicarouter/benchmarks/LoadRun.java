@@ -51,24 +51,30 @@ public final class LoadRun {
 	}
 
 	/**
-	 * Run both configurations on one cluster.
+	 * Run the three configurations on one cluster, in the same run.
 	 * @param cluster a started cluster with two replicas
 	 * @param threads load threads
 	 * @param warmUp unmeasured time before each run
 	 * @param duration measured time of each run
-	 * @return the replicated run, then the primary-only one
+	 * @return the replicated runs (defaults, then a 20 ms consistency wait), then the primary-only one
 	 * @throws Exception if a run fails
 	 */
 	public static List<Result> run(PostgresReplicationCluster cluster, int threads, Duration warmUp, Duration duration)
 			throws Exception {
 		List<Result> results = new ArrayList<>();
-		results.add(runOnce("primary + 2 replicas (replica-router)", cluster, true, threads, warmUp, duration));
-		results.add(runOnce("primary alone (replica-router off)", cluster, false, threads, warmUp, duration));
+		results.add(runOnce("primary + 2 replicas (replica-router, defaults)", cluster, true, List.of(), threads, warmUp,
+				duration));
+		// The same, letting a read that must see its thread's write wait up to 20 ms for a
+		// replica to replay it instead of going to the primary (the default waits 0 ms).
+		results.add(runOnce("primary + 2 replicas (replica-router, consistency.max-wait=20ms)", cluster, true,
+				List.of("--replica-router.consistency.max-wait=20ms"), threads, warmUp, duration));
+		results.add(runOnce("primary alone (replica-router off)", cluster, false, List.of(), threads, warmUp,
+				duration));
 		return results;
 	}
 
-	private static Result runOnce(String name, PostgresReplicationCluster cluster, boolean replicas, int threads,
-			Duration warmUp, Duration duration) throws Exception {
+	private static Result runOnce(String name, PostgresReplicationCluster cluster, boolean replicas,
+			List<String> settings, int threads, Duration warmUp, Duration duration) throws Exception {
 		List<String> arguments = new ArrayList<>();
 		cluster.springBootProperties().forEach((key, value) -> arguments.add("--" + key + "=" + value));
 		arguments.add("--replica-router.enabled=" + replicas);
@@ -77,6 +83,7 @@ public final class LoadRun {
 		arguments.add("--replica-router.cache.enabled=false");
 		arguments.add("--spring.datasource.hikari.maximum-pool-size=" + (threads + 2));
 		arguments.add("--logging.level.root=WARN");
+		arguments.addAll(settings);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleServices.class)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)

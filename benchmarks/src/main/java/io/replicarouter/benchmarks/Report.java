@@ -384,7 +384,7 @@ final class Report {
 			.append(" s of warm-up), 90% read-only transactions (a product, a profile, a customer's recent orders), ")
 			.append("10% read-write (rename, place an order, change a price), through `CatalogService`, `ProfileService` ")
 			.append("and `OrderService` in a Spring context (no web server, no cache). Each thread is one user whose reads ")
-			.append("follow its own writes (thread scope, `lsn` mode). Both configurations run on the same cluster in the same ")
+			.append("follow its own writes (thread scope, `lsn` mode). All configurations run on the same cluster in the same ")
 			.append("run, the primary-alone one with `replica-router.enabled=false` (plain Boot pool on the primary). ")
 			.append("Latencies are per service call.\n\n");
 		out.append("| Configuration | Throughput (tx/s) | p50 (µs) | p99 (µs) | Read p50 / p99 (µs) | Write p50 / p99 (µs) ")
