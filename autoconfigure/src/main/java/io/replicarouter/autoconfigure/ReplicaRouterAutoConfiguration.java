@@ -150,18 +150,10 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(prefix = PgBouncerProperties.PREFIX + ".admin", name = "username")
 	PgBouncerPoolsMonitor replicaRouterPgBouncerPoolsMonitor(DatabaseNodes nodes, PgBouncerProperties pgBouncer) {
+		SettingsValidator.validate(pgBouncer);
 		PgBouncerProperties.Admin admin = pgBouncer.getAdmin();
-		requirePositive(PgBouncerProperties.PREFIX + ".admin.poll-interval", admin.getPollInterval(), "5s");
-		requirePositive(PgBouncerProperties.PREFIX + ".admin.timeout", admin.getTimeout(), "2s");
 		return new PgBouncerPoolsMonitor(nodes, admin.getUsername(), admin.getPassword(), admin.getPollInterval(),
 				admin.getTimeout());
-	}
-
-	private static void requirePositive(String property, Duration value, String example) {
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidReplicaRouterConfigurationException(property, "it is " + value + " but must be positive",
-					"Set a positive duration, for example " + example + ".");
-		}
 	}
 
 	@Bean

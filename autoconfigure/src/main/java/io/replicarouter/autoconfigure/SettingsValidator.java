@@ -64,6 +64,14 @@ public final class SettingsValidator {
 		problems.throwIfAny();
 	}
 
+	static void validate(PgBouncerProperties pgBouncer) {
+		ConfigurationProblems problems = new ConfigurationProblems();
+		String prefix = PgBouncerProperties.PREFIX + ".admin";
+		positive(problems, prefix + ".poll-interval", pgBouncer.getAdmin().getPollInterval(), "for example 5s");
+		positive(problems, prefix + ".timeout", pgBouncer.getAdmin().getTimeout(), "for example 2s");
+		problems.throwIfAny();
+	}
+
 	/**
 	 * Check the cache layer's settings.
 	 * @param cache the settings
