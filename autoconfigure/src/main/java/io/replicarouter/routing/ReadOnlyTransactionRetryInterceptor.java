@@ -60,10 +60,25 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				|| !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
 			return invocation.proceed();
 		}
+		RoutingThreadState state = RoutingThreadState.current();
+		boolean verifyPrimary = state.verifyPrimary;
+		try {
+			return invokeWithRetries(invocation, proxyInvocation, state);
+		}
+		finally {
+			state.verifyPrimary = verifyPrimary;
+		}
+	}
+
+	private @Nullable Object invokeWithRetries(MethodInvocation invocation, ProxyMethodInvocation proxyInvocation,
+			RoutingThreadState state) throws Throwable {
 		for (int attempt = 1;; attempt++) {
 			RoutingTrace trace = RoutingTrace.start();
 			try {
-				return (attempt == 1) ? invocation.proceed() : proxyInvocation.invocableClone().proceed();
+				// Each attempt proceeds on a fresh copy of the untouched invocation: a copy made
+				// after proceeding would skip the interceptors after this one, the transaction
+				// interceptor among them, and run the method outside any transaction.
+				return proxyInvocation.invocableClone().proceed();
 			}
 			catch (Throwable ex) {
 				List<DataSourceNode> replicas = replicasUsed(trace);
@@ -82,6 +97,10 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				}
 				if (nodeFailure) {
 					replicas.forEach((replica) -> this.topology.reportFailure(replica, ex));
+					if (trace.nodes().stream().anyMatch((node) -> node.role() == NodeRole.PRIMARY)) {
+						// Its other pooled connections are likely dead too: check before use.
+						state.verifyPrimary = true;
+					}
 				}
 				this.onRetry.run();
 				logger.warn("Read-only transaction of " + invocation.getMethod().toGenericString() + " failed on "

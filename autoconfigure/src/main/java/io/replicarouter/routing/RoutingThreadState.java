@@ -23,6 +23,12 @@ final class RoutingThreadState {
 
 	@Nullable RoutingTrace trace;
 
+	/**
+	 * Whether a connection to the primary must be checked before a read uses it: set while
+	 * a read-only transaction runs again because the primary failed under it.
+	 */
+	boolean verifyPrimary;
+
 	private RoutingThreadState() {
 	}
 

@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.ProxyFactory;
@@ -66,6 +69,35 @@ class ReadOnlyTransactionRetryInterceptorTests {
 	}
 
 	@Test
+	void attemptAfterThePrimaryFailedChecksThePrimaryFirstAndTheFlagEndsWithTheCall() {
+		Reads reads = proxy(new Reads(failures(1, "57P01"), this.primary, RoutingReason.CONSISTENCY), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.verifyPrimaryPerCall()).containsExactly(false, true);
+		assertThat(RoutingThreadState.current().verifyPrimary).isFalse();
+	}
+
+	@Test
+	void attemptAfterAReplicaFailedDoesNotCheckThePrimary() {
+		Reads reads = proxy(new Reads(failures(1, "08006"), this.replica), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.verifyPrimaryPerCall()).containsExactly(false, false);
+	}
+
+	@Test
+	void everyAttemptRunsThroughTheInterceptorsAfterThisOneSoEachIsANewTransaction() {
+		AtomicInteger inner = new AtomicInteger();
+		Reads reads = proxy(new Reads(failures(2, "08006"), this.replica), 3, (MethodInterceptor) (invocation) -> {
+			if (invocation.getMethod().getName().equals("read")) {
+				inner.incrementAndGet();
+			}
+			return invocation.proceed();
+		});
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.calls()).isEqualTo(3);
+		assertThat(inner).as("the transaction interceptor's place").hasValue(3);
+	}
+
+	@Test
 	void readOnThePrimaryAsFallbackThatFailedOtherwiseIsNotRetried() {
 		Reads reads = proxy(new Reads(failures(1, "42P01"), this.primary, RoutingReason.FALLBACK), 3);
 		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);
@@ -86,11 +118,14 @@ class ReadOnlyTransactionRetryInterceptorTests {
 		assertThat(reads.calls()).isEqualTo(1);
 	}
 
-	private Reads proxy(Reads target, int maxAttempts) {
+	private Reads proxy(Reads target, int maxAttempts, Advice... inner) {
 		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 		ProxyFactory factory = new ProxyFactory(target);
 		factory.setProxyTargetClass(true);
 		factory.addAdvice(new ReadOnlyTransactionRetryInterceptor(attributes, new Reporting(), maxAttempts, () -> { }));
+		for (Advice advice : inner) {
+			factory.addAdvice(advice);
+		}
 		return (Reads) factory.getProxy();
 	}
 
@@ -132,8 +167,11 @@ class ReadOnlyTransactionRetryInterceptorTests {
 			return run();
 		}
 
+		private final List<Boolean> verifyPrimaryPerCall = new ArrayList<>();
+
 		private String run() {
 			this.calls.incrementAndGet();
+			this.verifyPrimaryPerCall.add(RoutingThreadState.current().verifyPrimary);
 			RoutingThreadState.current().bound(this.node, this.reason, -1);
 			if (!this.failures.isEmpty()) {
 				String state = this.failures.remove(0);
@@ -144,6 +182,10 @@ class ReadOnlyTransactionRetryInterceptorTests {
 
 		int calls() {
 			return this.calls.get();
+		}
+
+		List<Boolean> verifyPrimaryPerCall() {
+			return this.verifyPrimaryPerCall;
 		}
 
 	}

@@ -22,6 +22,7 @@ import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.NoEligibleReplicaException;
 import io.replicarouter.routing.PrimaryUnavailableException;
+import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.test.PostgresReplicationCluster;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -124,12 +125,15 @@ class ReplicaHealthIT {
 		AtomicBoolean running = new AtomicBoolean(true);
 		AtomicInteger reads = new AtomicInteger();
 		AtomicInteger failures = new AtomicInteger();
+		AtomicInteger onPrimary = new AtomicInteger();
 		ExecutorService readers = Executors.newFixedThreadPool(8);
 		for (int i = 0; i < 8; i++) {
 			readers.submit(() -> {
 				while (running.get()) {
 					try {
-						queries().readOnly();
+						if (!queries().readOnly().inRecovery()) {
+							onPrimary.incrementAndGet();
+						}
 						reads.incrementAndGet();
 					}
 					catch (RuntimeException ex) {
@@ -157,6 +161,12 @@ class ReplicaHealthIT {
 			readers.awaitTermination(10, TimeUnit.SECONDS);
 		}
 		assertThat(failures.get()).as("failed reads in all (%d reads)", reads.get()).isZero();
+		assertThat(onPrimary.get()).as("reads run again after the kill went to the other replica, as read-only"
+				+ " transactions, not to the primary")
+			.isZero();
+		assertThat(this.context.getBean(ReplicaRoutingDataSource.class).getStatistics().transactionRetries())
+			.as("reads that lost replica-1 ran again")
+			.isPositive();
 		assertThat(servedBy(100)).containsKey("replica-1");
 	}
 
