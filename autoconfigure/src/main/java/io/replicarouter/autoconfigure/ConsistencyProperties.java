@@ -30,8 +30,7 @@ public class ConsistencyProperties {
 	private Duration maxWait = Duration.ZERO;
 
 	/**
-	 * How long a scope's reads go to the primary after a write in 'sticky' mode (and in
-	 * 'lsn' mode after a write whose position could not be read).
+	 * How long a scope's reads go to the primary after a write in 'sticky' mode.
 	 */
 	private Duration stickyWindow = Duration.ofSeconds(2);
 

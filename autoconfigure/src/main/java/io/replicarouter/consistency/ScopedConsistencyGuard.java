@@ -21,8 +21,10 @@ import org.springframework.util.Assert;
  * a replica that has replayed it (and any position the scope already read at, so reads
  * never go back in time). A token stops mattering once it is older than
  * {@code tokenTtl}: by then every replica in rotation has replayed it, since none lags more
- * than {@code max-lag}. A token dated in the future is ignored, so a client cannot pin its
- * reads to the primary for ever.
+ * than {@code max-lag}. A write whose position could not be read (the primary failed
+ * right after the commit) sends the scope's reads to the primary for that lifetime
+ * instead. A token dated in the future is ignored, so a client cannot pin its reads to the
+ * primary for ever.
  * <p>
  * In {@link ConsistencyMode#STICKY} mode a write sends the scope's reads to the primary for
  * {@code stickyWindow}, and no query is run.
@@ -49,9 +51,9 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	 * Create a guard.
 	 * @param mode {@link ConsistencyMode#LSN} or {@link ConsistencyMode#STICKY}
 	 * @param maxWait how long a read may wait for a replica to catch up
-	 * @param stickyWindow how long reads go to the primary after a write in sticky mode,
-	 * or after a write whose position could not be read in LSN mode
-	 * @param tokenTtl how long an LSN token is honoured
+	 * @param stickyWindow how long reads go to the primary after a write in sticky mode
+	 * @param tokenTtl how long an LSN token is honoured, and how long reads go to the
+	 * primary after a write whose position could not be read in LSN mode
 	 * @param clock the clock
 	 */
 	public ScopedConsistencyGuard(ConsistencyMode mode, Duration maxWait, Duration stickyWindow, Duration tokenTtl,
@@ -76,9 +78,9 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 			}
 			catch (SQLException ex) {
 				// The write committed; without its position the scope reads from the primary
-				// for the sticky window instead.
+				// until every replica in rotation has replayed it.
 				logger.warn("Could not read the primary's WAL position after a write (" + ex.getMessage()
-						+ "); reads of this scope go to the primary for " + this.stickyWindowMillis + " ms");
+						+ "); reads of this scope go to the primary for " + this.tokenTtlMillis + " ms");
 			}
 		}
 		ConsistencyScope.current().recordWrite(this, lsn, now);
@@ -103,12 +105,41 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 			return seen;
 		}
 		if (this.mode == ConsistencyMode.STICKY || token.lsn() < 0) {
-			return (age < this.stickyWindowMillis) ? PRIMARY_ONLY : seen;
+			return (age < primaryOnlyMillis(token)) ? PRIMARY_ONLY : seen;
 		}
 		if (age > this.tokenTtlMillis) {
 			return seen;
 		}
 		return Math.max(token.lsn(), seen);
+	}
+
+	/**
+	 * Return how much longer a replica in rotation may miss the scope's last write, when its
+	 * reads must run on the primary: the rest of the token lifetime after a write whose
+	 * position is unknown, or of the sticky window in sticky mode (at most the token
+	 * lifetime, since no replica in rotation lags more).
+	 * @return the time left, zero when the scope's reads need not run on the primary
+	 */
+	@Override
+	public Duration primaryOnlyRemaining() {
+		ConsistencyScope scope = ConsistencyScope.current();
+		if (!scope.ownedBy(this)) {
+			return Duration.ZERO;
+		}
+		ConsistencyToken token = scope.token();
+		if (token.isEmpty() || (this.mode == ConsistencyMode.LSN && token.lsn() >= 0)) {
+			return Duration.ZERO;
+		}
+		long age = this.clock.millis() - token.writtenAt();
+		if (age < -FUTURE_TOLERANCE_MILLIS) {
+			return Duration.ZERO;
+		}
+		long window = Math.min(primaryOnlyMillis(token), this.tokenTtlMillis);
+		return Duration.ofMillis(Math.max(0, window - Math.max(age, 0)));
+	}
+
+	private long primaryOnlyMillis(ConsistencyToken token) {
+		return (this.mode == ConsistencyMode.STICKY) ? this.stickyWindowMillis : this.tokenTtlMillis;
 	}
 
 	@Override

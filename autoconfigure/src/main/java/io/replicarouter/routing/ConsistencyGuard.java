@@ -75,6 +75,17 @@ public interface ConsistencyGuard {
 	void afterRead(long replayLsn);
 
 	/**
+	 * Return how much longer the current scope's reads must run on the primary, when
+	 * {@link #requiredReplayLsn()} returns {@link #PRIMARY_ONLY}: after that, any replica in
+	 * rotation has replayed the scope's write. A read whose primary is unavailable waits
+	 * that long for a replica instead of failing.
+	 * @return the time left, zero when there is no such requirement
+	 */
+	default Duration primaryOnlyRemaining() {
+		return Duration.ZERO;
+	}
+
+	/**
 	 * Return whether {@link #afterWrite(Connection)} runs a query on the connection, so the
 	 * router must hand it over idle and in auto-commit mode.
 	 * @return whether the connection is used

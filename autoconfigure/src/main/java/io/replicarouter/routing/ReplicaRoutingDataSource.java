@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class ReplicaRoutingDataSource implements DataSource {
 
 	private static final Log logger = LogFactory.getLog(ReplicaRoutingDataSource.class);
+
+	private static final int VALIDATION_TIMEOUT_SECONDS = 1;
 
 	private final DatabaseNodes nodes;
 
@@ -183,7 +186,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
 		long required = this.consistency.requiredReplayLsn();
 		if (required == ConsistencyGuard.PRIMARY_ONLY) {
-			return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
+			return readOnPrimaryOrWaitForReplicas(reason, handle);
 		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
 		if (required >= 0 && !candidates.isEmpty()) {
@@ -241,8 +244,89 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return waited;
 	}
 
+	/**
+	 * Serve a read that must run on the primary (sticky mode, or a write whose WAL position
+	 * could not be read). If the primary is unavailable, wait until every replica in
+	 * rotation has replayed the scope's write ({@link ConsistencyGuard#primaryOnlyRemaining()})
+	 * and route the read again: it then neither fails while healthy replicas remain nor
+	 * returns data older than the write.
+	 */
+	private Connection readOnPrimaryOrWaitForReplicas(RoutingReason reason, RoutingConnection handle)
+			throws SQLException {
+		String unavailable = this.topology.primaryUnavailableReason();
+		SQLException primaryFailure;
+		if (unavailable == null) {
+			try {
+				return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
+			}
+			catch (SQLException ex) {
+				if (!ConnectionFailures.isNodeFailure(ex)) {
+					throw ex;
+				}
+				primaryFailure = ex;
+			}
+		}
+		else {
+			primaryFailure = new SQLException("The primary is unavailable (" + unavailable + ")", "08001");
+		}
+		Duration remaining = this.consistency.primaryOnlyRemaining();
+		if (!remaining.isZero()) {
+			logger.warn("The primary cannot serve a read that must see its scope's last write ("
+					+ primaryFailure.getMessage() + "); waiting " + remaining.toMillis()
+					+ " ms until every replica in rotation has replayed it");
+			try {
+				Thread.sleep(remaining.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw primaryFailure;
+			}
+		}
+		if (this.consistency.requiredReplayLsn() == ConsistencyGuard.PRIMARY_ONLY) {
+			throw primaryFailure;
+		}
+		return acquireForRead(reason, handle);
+	}
+
+	/**
+	 * Take a connection of the primary for a read. On a thread that runs a read-only
+	 * transaction again because the primary failed under the last attempt
+	 * ({@link RoutingThreadState#verifyPrimary}), the connection is checked first: after a
+	 * crash every pooled connection is dead, and without the check each attempt would take
+	 * the next one and fail again instead of turning to a replica.
+	 */
 	private Connection bindPrimaryForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
-		return bind(this.nodes.primary(), reason, handle, ReadPositions.FRESH);
+		DataSourceNode primary = this.nodes.primary();
+		if (!RoutingThreadState.current().verifyPrimary) {
+			return bind(primary, reason, handle, ReadPositions.FRESH);
+		}
+		Connection connection = primary.dataSource().getConnection();
+		SQLException failure = null;
+		try {
+			if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
+				bound(primary, reason, handle, ReadPositions.FRESH);
+				return connection;
+			}
+		}
+		catch (SQLException ex) {
+			failure = ex;
+		}
+		discard(primary, connection);
+		throw new SQLException("The primary did not answer a check after it failed under a read", "08006", failure);
+	}
+
+	private static void discard(DataSourceNode node, Connection connection) {
+		try {
+			if (node.dataSource() instanceof HikariDataSource hikari) {
+				hikari.evictConnection(connection);
+			}
+			else {
+				connection.close();
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("Could not discard a broken connection of " + node.name(), ex);
+		}
 	}
 
 	private @Nullable Connection acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible,

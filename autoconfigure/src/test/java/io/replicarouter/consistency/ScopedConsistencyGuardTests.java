@@ -64,9 +64,26 @@ class ScopedConsistencyGuardTests {
 	}
 
 	@Test
-	void writeWhosePositionIsUnknownSendsReadsToThePrimaryForTheStickyWindow() {
-		inScope(new ConsistencyToken(-1, NOW - 1000),
-				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
+	void writeWhosePositionIsUnknownSendsReadsToThePrimaryUntilEveryReplicaInRotationHasReplayedIt() {
+		// past the sticky window (2 s) but within the token lifetime (7 s): a replica may
+		// still lag up to max-lag behind the write
+		inScope(new ConsistencyToken(-1, NOW - 3000), () -> {
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY);
+			assertThat(this.lsn.primaryOnlyRemaining()).isEqualTo(Duration.ofSeconds(4));
+		});
+		inScope(new ConsistencyToken(-1, NOW - 7500), () -> {
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+			assertThat(this.lsn.primaryOnlyRemaining()).isZero();
+		});
+	}
+
+	@Test
+	void primaryOnlyRemainingIsTheRestOfTheStickyWindow() {
+		inScope(new ConsistencyToken(-1, NOW - 500),
+				() -> assertThat(this.sticky.primaryOnlyRemaining()).isEqualTo(Duration.ofMillis(1500)));
+		inScope(new ConsistencyToken(500, NOW - 500),
+				() -> assertThat(this.lsn.primaryOnlyRemaining()).as("a known position needs no primary").isZero());
+		inScope(ConsistencyToken.EMPTY, () -> assertThat(this.sticky.primaryOnlyRemaining()).isZero());
 	}
 
 	@Test

@@ -534,6 +534,75 @@ class ReplicaRoutingDataSourceTests {
 		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
 	}
 
+	@Test
+	void primaryOnlyReadWhosePrimaryIsUnavailableWaitsUntilReplicasHaveTheWriteAndRunsOnOne() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.primaryOnlyFor(java.time.Duration.ofMillis(200));
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		topology.primaryUnavailable = "down: connection refused";
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		long started = System.nanoTime();
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node().role()).isEqualTo(NodeRole.REPLICA);
+		assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
+				java.time.Duration.ofMillis(150));
+		verifyNoInteractions(this.primaryPool);
+	}
+
+	@Test
+	void primaryOnlyReadWhosePrimaryIsUnavailableFailsWhenTheRequirementHasNoEnd() throws SQLException {
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		topology.primaryUnavailable = "down: connection refused";
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
+				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(connection::createStatement)
+			.withMessageContaining("The primary is unavailable (down: connection refused)");
+		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void onARetryAfterThePrimaryFailedItsConnectionIsCheckedAndADeadOneDiscarded() throws SQLException {
+		given(this.primaryConnection.isValid(1)).willReturn(false);
+		RecordingGuard guard = new RecordingGuard();
+		guard.primaryOnlyFor(java.time.Duration.ofMillis(50));
+		RoutingThreadState.current().verifyPrimary = true;
+		try {
+			Connection connection = router(guard).getConnection();
+			connection.setReadOnly(true);
+			connection.createStatement();
+			assertThat(connection.unwrap(RoutedConnection.class).node().role()).isEqualTo(NodeRole.REPLICA);
+			verify(this.primaryConnection).close();
+		}
+		finally {
+			RoutingThreadState.current().verifyPrimary = false;
+		}
+	}
+
+	@Test
+	void onARetryAfterThePrimaryFailedAPrimaryThatAnswersTheCheckServesTheRead() throws SQLException {
+		given(this.primaryConnection.isValid(1)).willReturn(true);
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		RoutingThreadState.current().verifyPrimary = true;
+		try {
+			Connection connection = router(guard).getConnection();
+			connection.setReadOnly(true);
+			connection.createStatement();
+			assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.primary);
+			verify(this.primaryConnection, never()).close();
+		}
+		finally {
+			RoutingThreadState.current().verifyPrimary = false;
+		}
+	}
+
 	private ReplicaRoutingDataSource router(ConsistencyGuard guard) {
 		return new ReplicaRoutingDataSource(nodes(), RoutingTopology.allEligible(List.of(this.replica1, this.replica2)),
 				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
@@ -641,9 +710,24 @@ class ReplicaRoutingDataSourceTests {
 			this.writes++;
 		}
 
+		private long primaryOnlyUntil;
+
+		void primaryOnlyFor(java.time.Duration duration) {
+			this.primaryOnlyUntil = System.nanoTime() + duration.toNanos();
+		}
+
 		@Override
 		public long requiredReplayLsn() {
+			if (this.primaryOnlyUntil != 0) {
+				return (System.nanoTime() < this.primaryOnlyUntil) ? PRIMARY_ONLY : NO_REQUIREMENT;
+			}
 			return this.required;
+		}
+
+		@Override
+		public java.time.Duration primaryOnlyRemaining() {
+			long left = (this.primaryOnlyUntil != 0) ? this.primaryOnlyUntil - System.nanoTime() : 0;
+			return java.time.Duration.ofNanos(Math.max(0, left));
 		}
 
 		@Override
