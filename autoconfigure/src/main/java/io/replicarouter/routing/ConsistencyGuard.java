@@ -3,6 +3,7 @@ package io.replicarouter.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What the router asks of the consistency layer (read-your-writes). Called on the
@@ -75,14 +76,15 @@ public interface ConsistencyGuard {
 	void afterRead(long replayLsn);
 
 	/**
-	 * Return how much longer the current scope's reads must run on the primary, when
-	 * {@link #requiredReplayLsn()} returns {@link #PRIMARY_ONLY}: after that, any replica in
-	 * rotation has replayed the scope's write. A read whose primary is unavailable waits
-	 * that long for a replica instead of failing.
-	 * @return the time left, zero when there is no such requirement
+	 * Return, when {@link #requiredReplayLsn()} returns {@link #PRIMARY_ONLY}, how much
+	 * longer a replica in rotation may miss the current scope's last write: a read whose
+	 * primary is unavailable waits that long and then runs on a replica, or fails if this is
+	 * longer than {@link #maxWaitWithoutPrimary()}. By default the time is unknown, so such
+	 * reads fail while the primary is unavailable.
+	 * @return the time left, zero when any replica in rotation already has the write
 	 */
 	default Duration primaryOnlyRemaining() {
-		return Duration.ZERO;
+		return ChronoUnit.FOREVER.getDuration();
 	}
 
 	/**

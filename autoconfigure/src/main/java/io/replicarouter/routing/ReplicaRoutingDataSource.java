@@ -184,7 +184,11 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
-		long required = this.consistency.requiredReplayLsn();
+		return acquireForRead(reason, handle, this.consistency.requiredReplayLsn());
+	}
+
+	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle, long required)
+			throws SQLException {
 		if (required == ConsistencyGuard.PRIMARY_ONLY) {
 			return readOnPrimaryOrWaitForReplicas(reason, handle);
 		}
@@ -270,22 +274,26 @@ public class ReplicaRoutingDataSource implements DataSource {
 			primaryFailure = new SQLException("The primary is unavailable (" + unavailable + ")", "08001");
 		}
 		Duration remaining = this.consistency.primaryOnlyRemaining();
+		if (remaining.compareTo(this.consistency.maxWaitWithoutPrimary()) > 0) {
+			throw primaryFailure;
+		}
 		if (!remaining.isZero()) {
 			logger.warn("The primary cannot serve a read that must see its scope's last write ("
 					+ primaryFailure.getMessage() + "); waiting " + remaining.toMillis()
 					+ " ms until every replica in rotation has replayed it");
 			try {
-				Thread.sleep(remaining.toMillis());
+				// rounded up, so as not to wake a fraction of a millisecond early
+				Thread.sleep(remaining.plusNanos(999_999).toMillis());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				throw primaryFailure;
 			}
 		}
-		if (this.consistency.requiredReplayLsn() == ConsistencyGuard.PRIMARY_ONLY) {
-			throw primaryFailure;
-		}
-		return acquireForRead(reason, handle);
+		// Every replica in rotation has the write now: route as a read without that requirement.
+		long required = this.consistency.requiredReplayLsn();
+		return acquireForRead(reason, handle, (required != ConsistencyGuard.PRIMARY_ONLY) ? required
+				: ConsistencyGuard.NO_REQUIREMENT);
 	}
 
 	/**

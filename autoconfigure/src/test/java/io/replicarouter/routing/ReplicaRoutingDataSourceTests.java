@@ -726,8 +726,15 @@ class ReplicaRoutingDataSourceTests {
 
 		@Override
 		public java.time.Duration primaryOnlyRemaining() {
-			long left = (this.primaryOnlyUntil != 0) ? this.primaryOnlyUntil - System.nanoTime() : 0;
-			return java.time.Duration.ofNanos(Math.max(0, left));
+			if (this.primaryOnlyUntil == 0) {
+				return ConsistencyGuard.super.primaryOnlyRemaining();
+			}
+			return java.time.Duration.ofNanos(Math.max(0, this.primaryOnlyUntil - System.nanoTime()));
+		}
+
+		@Override
+		public java.time.Duration maxWaitWithoutPrimary() {
+			return java.time.Duration.ofSeconds(1);
 		}
 
 		@Override
