@@ -17,7 +17,10 @@ public interface ConsistencyTokenStore {
 	Optional<ConsistencyToken> load(String key);
 
 	/**
-	 * Store a token under a key until it expires.
+	 * Store a token under a key until it expires. Implementations shared by several
+	 * application instances should merge with the token already stored
+	 * ({@link ConsistencyToken#merge}), so that concurrent saves never move a key back to an
+	 * older position.
 	 * @param key the key
 	 * @param token the token
 	 * @param ttl how long to keep it
