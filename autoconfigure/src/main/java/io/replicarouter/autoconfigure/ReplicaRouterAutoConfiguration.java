@@ -28,6 +28,7 @@ import io.replicarouter.routing.ReadOnlyTransactionRetryInterceptor;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
+import io.replicarouter.routing.RepositoryReadRetry;
 import io.replicarouter.routing.RoutingTopology;
 import org.jspecify.annotations.Nullable;
 
@@ -46,11 +47,14 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.interceptor.TransactionAttributeSource;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -209,16 +213,40 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean(name = "readOnlyTransactionRetryAdvisor")
 	static DefaultPointcutAdvisor readOnlyTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
 			ObjectProvider<ReplicaRoutingDataSource> router, Environment environment) {
-		int maxAttempts = Binder.get(environment)
-			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
-			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
 		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadOnlyTransactionPointcut(attributes),
-				new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts,
-						() -> router.getObject().getStatistics().recordTransactionRetry()));
+				retryInterceptor(attributes, topology, router, environment));
 		// Outside the transaction interceptor: each attempt must be a new transaction.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
 		return advisor;
+	}
+
+	private static ReadOnlyTransactionRetryInterceptor retryInterceptor(TransactionAttributeSource attributes,
+			ObjectProvider<RoutingTopology> topology, ObjectProvider<ReplicaRoutingDataSource> router,
+			Environment environment) {
+		int maxAttempts = Binder.get(environment)
+			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
+			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
+		return new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts,
+				() -> router.getObject().getStatistics().recordTransactionRetry());
+	}
+
+	/**
+	 * Retries for Spring Data repositories, whose proxies the advisor above never reaches.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RepositoryFactoryBeanSupport.class)
+	static class RepositoryRetryConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		@ConditionalOnMissingBean(name = "replicaRouterRepositoryReadRetry")
+		static RepositoryReadRetry replicaRouterRepositoryReadRetry(ObjectProvider<RoutingTopology> topology,
+				ObjectProvider<ReplicaRoutingDataSource> router, Environment environment) {
+			return new RepositoryReadRetry(
+					(attributes) -> retryInterceptor(attributes, topology, router, environment));
+		}
+
 	}
 
 	/**

@@ -82,7 +82,10 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 			}
 			catch (Throwable ex) {
 				List<DataSourceNode> replicas = replicasUsed(trace);
-				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex);
+				// A connection that broke under the transaction counts even when the error
+				// no longer says so (Hibernate may swallow it and leave only a transaction
+				// marked rollback-only).
+				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex) || trace.lostConnection();
 				// A read sent to the primary for read-your-writes or as a fallback may find a
 				// replica when it runs again; one pinned to the primary would only fail again.
 				boolean mayRunElsewhere = !replicas.isEmpty() || (nodeFailure && trace.usedPrimaryInsteadOfReplica());

@@ -225,6 +225,7 @@ final class RoutingConnection implements RoutedConnection {
 		if (!(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
 			throw ex;
 		}
+		RoutingThreadState.current().connectionLost();
 		DataSourceNode bound = this.node;
 		if (bound != null && bound.role() == NodeRole.REPLICA) {
 			this.router.reportFailure(bound, ex);
@@ -244,6 +245,7 @@ final class RoutingConnection implements RoutedConnection {
 				|| !(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
 			throw ex;
 		}
+		RoutingThreadState.current().connectionLost();
 		this.router.reportFailure(bound, ex);
 	}
 

@@ -37,6 +37,16 @@ final class RoutingThreadState {
 	}
 
 	/**
+	 * Record that a connection used on this thread broke, for the active trace.
+	 */
+	void connectionLost() {
+		RoutingTrace active = this.trace;
+		if (active != null) {
+			active.connectionLost();
+		}
+	}
+
+	/**
 	 * Record that a connection was bound on this thread.
 	 * @param node the node
 	 * @param reason why

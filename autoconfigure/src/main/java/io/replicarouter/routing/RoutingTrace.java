@@ -15,6 +15,8 @@ final class RoutingTrace {
 
 	private boolean primaryInsteadOfReplica;
 
+	private boolean connectionLost;
+
 	private final RoutingThreadState state;
 
 	private final @Nullable RoutingTrace previous;
@@ -48,6 +50,23 @@ final class RoutingTrace {
 		return this.primaryInsteadOfReplica;
 	}
 
+	/**
+	 * Record that a connection of the traced work broke (found when its transaction ended),
+	 * even if the error the caller sees no longer says so: an ORM may swallow the
+	 * statement's error and leave only a transaction marked rollback-only.
+	 */
+	void connectionLost() {
+		this.connectionLost = true;
+	}
+
+	/**
+	 * Return whether a connection of the traced work broke.
+	 * @return whether one did
+	 */
+	boolean lostConnection() {
+		return this.connectionLost;
+	}
+
 	List<DataSourceNode> nodes() {
 		return this.nodes;
 	}
@@ -56,6 +75,7 @@ final class RoutingTrace {
 		if (this.previous != null) {
 			this.previous.nodes.addAll(this.nodes);
 			this.previous.primaryInsteadOfReplica |= this.primaryInsteadOfReplica;
+			this.previous.connectionLost |= this.connectionLost;
 		}
 		this.state.trace = this.previous;
 	}

@@ -7,6 +7,7 @@ import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.NonTransactionalReads;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
+import io.replicarouter.routing.RepositoryReadRetry;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.flywaydb.core.Flyway;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -269,6 +271,22 @@ class ReplicaRouterAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader(Flyway.class))
 			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> assertThat(context).doesNotHaveBean("replicaRouterFlywayConfigurationCustomizer"));
+	}
+
+	@Test
+	void springDataRepositoriesGetTheRetryToo() {
+		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+			.run((context) -> assertThat(context).hasSingleBean(RepositoryReadRetry.class));
+	}
+
+	@Test
+	void repositoryRetryIsAbsentWithoutSpringData() {
+		this.runner.withClassLoader(new FilteredClassLoader(RepositoryFactoryBeanSupport.class))
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(RepositoryReadRetry.class);
+			});
 	}
 
 	@Test

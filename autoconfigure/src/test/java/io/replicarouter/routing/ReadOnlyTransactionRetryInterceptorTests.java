@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 class ReadOnlyTransactionRetryInterceptorTests {
+
+	private static final String LOST_THEN_ROLLBACK_ONLY = "lost";
 
 	private final DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, mock(DataSource.class),
 			"jdbc:postgresql://r/db", 1);
@@ -95,6 +98,30 @@ class ReadOnlyTransactionRetryInterceptorTests {
 		assertThat(reads.read()).isEqualTo("ok");
 		assertThat(reads.calls()).isEqualTo(3);
 		assertThat(inner).as("the transaction interceptor's place").hasValue(3);
+	}
+
+	@Test
+	void transactionWhoseConnectionBrokeRunsAgainEvenIfTheErrorNoLongerSaysSo() {
+		Reads reads = proxy(new Reads(failures(1, LOST_THEN_ROLLBACK_ONLY), this.replica), 3);
+		assertThat(reads.read()).isEqualTo("ok");
+		assertThat(reads.calls()).isEqualTo(2);
+		assertThat(this.reported).containsExactly(this.replica);
+	}
+
+	@Test
+	void rollbackOnlyWithoutABrokenConnectionIsNotRetried() {
+		Reads reads = proxy(new Reads(new ArrayList<>(), this.replica) {
+
+			@Override
+			@Transactional(readOnly = true)
+			public String read() {
+				super.read();
+				throw new UnexpectedRollbackException("Transaction silently rolled back");
+			}
+
+		}, 3);
+		assertThatExceptionOfType(UnexpectedRollbackException.class).isThrownBy(reads::read);
+		assertThat(reads.calls()).isEqualTo(1);
 	}
 
 	@Test
@@ -175,6 +202,11 @@ class ReadOnlyTransactionRetryInterceptorTests {
 			RoutingThreadState.current().bound(this.node, this.reason, -1);
 			if (!this.failures.isEmpty()) {
 				String state = this.failures.remove(0);
+				if (state.equals(LOST_THEN_ROLLBACK_ONLY)) {
+					// what Hibernate leaves when it swallowed the statement's error
+					RoutingThreadState.current().connectionLost();
+					throw new UnexpectedRollbackException("Transaction silently rolled back");
+				}
 				throw new DataAccessResourceFailureException("failed", new SQLException("failed " + state, state));
 			}
 			return "ok";
