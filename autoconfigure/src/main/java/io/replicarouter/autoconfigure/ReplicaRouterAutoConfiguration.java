@@ -43,6 +43,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
@@ -67,7 +68,7 @@ import org.springframework.util.unit.DataSize;
  * when the application defines its own {@link DataSource}: the application then behaves
  * exactly like plain Boot.
  */
-@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@AutoConfiguration(before = { DataSourceAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class })
 @ConditionalOnClass({ DataSource.class, HikariDataSource.class, JdbcConnectionDetails.class })
 @ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
 @Conditional(OnReplicasConfiguredCondition.class)

@@ -18,6 +18,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -286,6 +289,19 @@ class ReplicaRouterAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(RepositoryReadRetry.class);
+			});
+	}
+
+	@Test
+	void sqlInitScriptsRunOnThePrimaryPoolNotThroughTheRouter() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataSourceInitializationAutoConfiguration.class))
+			.withPropertyValues("spring.sql.init.mode=always",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ApplicationScriptDatabaseInitializer.class);
+				Object initializer = context.getBean(ApplicationScriptDatabaseInitializer.class);
+				DataSourceNode primary = context.getBean(ReplicaRoutingDataSource.class).getPrimary();
+				assertThat(ReflectionTestUtils.getField(initializer, "dataSource")).isSameAs(primary.dataSource());
 			});
 	}
 

@@ -20,12 +20,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Liquibase and Flyway migrate on the primary even when work outside transactions is
- * sent to replicas: migrations are never routed.
+ * Liquibase, Flyway and Boot's SQL scripts ({@code spring.sql.init}) run on the primary
+ * even when work outside transactions is sent to replicas: migrations are never routed.
  */
 @SpringBootTest(classes = MigrationsOnPrimaryIT.TestApplication.class,
 		properties = { "replica-router.non-transactional-reads=replica", "spring.liquibase.enabled=true",
-				"spring.liquibase.change-log=classpath:liquibase/changelog.sql" })
+				"spring.liquibase.change-log=classpath:liquibase/changelog.sql", "spring.sql.init.mode=always",
+				"spring.sql.init.schema-locations=classpath:sql-init/schema.sql" })
 class MigrationsOnPrimaryIT {
 
 	@DynamicPropertySource
@@ -61,6 +62,19 @@ class MigrationsOnPrimaryIT {
 					.executeQuery("select count(*) from flyway_schema_history where version = '1' and success")) {
 			result.next();
 			assertThat(result.getInt(1)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void sqlInitScriptsRanOnThePrimary() throws SQLException {
+		try (Connection connection = this.cluster.primary().connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select served_by, on_replica from sql_init_log")) {
+			assertThat(result.next()).as("the script ran").isTrue();
+			do {
+				assertThat(result.getInt(1)).isEqualTo(this.cluster.primary().port());
+				assertThat(result.getBoolean(2)).isFalse();
+			}
+			while (result.next());
 		}
 	}
 
