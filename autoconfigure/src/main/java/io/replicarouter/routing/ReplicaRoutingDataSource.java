@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -215,24 +216,12 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 */
 	private Connection readOnPrimaryOrAwaitReplica(RoutingReason reason, List<ReplicaCandidate> candidates,
 			long required, RoutingConnection handle) throws SQLException {
-		String unavailable = this.topology.primaryUnavailableReason();
-		SQLException primaryFailure;
-		if (unavailable == null) {
-			try {
-				return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
-			}
-			catch (SQLException ex) {
-				if (!ConnectionFailures.isNodeFailure(ex)) {
-					throw ex;
-				}
-				primaryFailure = ex;
-			}
+		PrimaryAttempt primary = tryPrimaryForConsistency(handle, " and no replica has replayed this scope's last"
+				+ " write within " + this.consistency.maxWaitWithoutPrimary().toMillis() + " ms");
+		if (primary.connection() != null) {
+			return primary.connection();
 		}
-		else {
-			primaryFailure = new SQLException("The primary is unavailable (" + unavailable + ") and no replica has"
-					+ " replayed this scope's last write within "
-					+ this.consistency.maxWaitWithoutPrimary().toMillis() + " ms", "08001");
-		}
+		SQLException primaryFailure = primary.failure();
 		List<ReplicaCandidate> mostAdvancedFirst = candidates.stream()
 			.sorted(Comparator.comparingLong(ReplicaCandidate::replayLsn).reversed())
 			.toList();
@@ -257,22 +246,11 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 */
 	private Connection readOnPrimaryOrWaitForReplicas(RoutingReason reason, RoutingConnection handle)
 			throws SQLException {
-		String unavailable = this.topology.primaryUnavailableReason();
-		SQLException primaryFailure;
-		if (unavailable == null) {
-			try {
-				return bindPrimaryForRead(RoutingReason.CONSISTENCY, handle);
-			}
-			catch (SQLException ex) {
-				if (!ConnectionFailures.isNodeFailure(ex)) {
-					throw ex;
-				}
-				primaryFailure = ex;
-			}
+		PrimaryAttempt primary = tryPrimaryForConsistency(handle, "");
+		if (primary.connection() != null) {
+			return primary.connection();
 		}
-		else {
-			primaryFailure = new SQLException("The primary is unavailable (" + unavailable + ")", "08001");
-		}
+		SQLException primaryFailure = primary.failure();
 		Duration remaining = this.consistency.primaryOnlyRemaining();
 		if (remaining.compareTo(this.consistency.maxWaitWithoutPrimary()) > 0) {
 			throw primaryFailure;
@@ -294,6 +272,32 @@ public class ReplicaRoutingDataSource implements DataSource {
 		long required = this.consistency.requiredReplayLsn();
 		return acquireForRead(reason, handle, (required != ConsistencyGuard.PRIMARY_ONLY) ? required
 				: ConsistencyGuard.NO_REQUIREMENT);
+	}
+
+	/**
+	 * Try the primary for a read that read-your-writes sends there.
+	 * @param handle the handle to bind
+	 * @param detail appended to the message when the topology already knows the primary is
+	 * unavailable
+	 * @return the bound connection, or the failure when the primary is unavailable or
+	 * failed as a node
+	 * @throws SQLException if it failed otherwise
+	 */
+	private PrimaryAttempt tryPrimaryForConsistency(RoutingConnection handle, String detail) throws SQLException {
+		String unavailable = this.topology.primaryUnavailableReason();
+		if (unavailable != null) {
+			return new PrimaryAttempt(null,
+					new SQLException("The primary is unavailable (" + unavailable + ")" + detail, "08001"));
+		}
+		try {
+			return new PrimaryAttempt(bindPrimaryForRead(RoutingReason.CONSISTENCY, handle), null);
+		}
+		catch (SQLException ex) {
+			if (!ConnectionFailures.isNodeFailure(ex)) {
+				throw ex;
+			}
+			return new PrimaryAttempt(null, ex);
+		}
 	}
 
 	/**
@@ -630,6 +634,18 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 		CheckedPosition newer(CheckedPosition other) {
 			return (this.basis == other.basis && this.lsn >= other.lsn) ? this : other;
+		}
+
+	}
+
+	/**
+	 * The outcome of trying the primary: a connection, or why it could not serve.
+	 */
+	private record PrimaryAttempt(@Nullable Connection connection, @Nullable SQLException failure) {
+
+		@Override
+		public SQLException failure() {
+			return Objects.requireNonNull(this.failure);
 		}
 
 	}
