@@ -190,9 +190,9 @@ public final class ReplicaRouterAutoConfiguration {
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes, topology, selector,
 				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency);
 		if (topology instanceof ReplicaHealthMonitor monitor) {
-			// Statements waiting on a replica that stopped answering fail now, not after the
-			// socket timeout, and their read-only transactions run again elsewhere.
-			monitor.onReplicaStoppedAnswering((replica) -> router.abortConnectionsInUse(replica, Runnable::run));
+			// Read-only statements waiting on a node that stopped answering fail now, not
+			// after the socket timeout, and their transactions run again elsewhere.
+			monitor.onNodeStoppedAnswering((node) -> router.abortConnectionsInUse(node, Runnable::run));
 		}
 		return router;
 	}

@@ -63,18 +63,24 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 	}
 
 	/**
-	 * Return each pool's usage now and whether it is saturated.
+	 * Return each pool's usage now and whether it is saturated. The sample taken here
+	 * counts like the periodic ones: threads waiting now saturate the pool at once, and it
+	 * clears only after the whole period without, so callers never see it flap.
 	 * @return the pools, the primary's first
 	 */
 	public List<PoolUsage> usage() {
 		List<PoolUsage> usage = new ArrayList<>();
+		long now = System.nanoTime();
 		for (DataSourceNode node : this.nodes.all()) {
 			Sample sample = sample(node);
 			Tracker tracker = this.trackers.get(node.name());
+			if (sample != null) {
+				update(node.name(), tracker, sample, now);
+			}
 			boolean saturated;
 			Instant since;
 			synchronized (tracker) {
-				saturated = tracker.saturated || (sample != null && sample.waiting > 0);
+				saturated = tracker.saturated;
 				since = tracker.saturatedSince;
 			}
 			usage.add((sample != null)

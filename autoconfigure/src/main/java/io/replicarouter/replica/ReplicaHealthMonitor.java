@@ -323,17 +323,15 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
 					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
 		}
-		if (node.role() == NodeRole.REPLICA) {
-			this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
-		}
+		this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
 	}
 
 	/**
-	 * Call the listener, on the probing thread, whenever a probe of a replica fails: the
-	 * replica stopped answering, or answers too slowly to be used.
-	 * @param listener receives the replica
+	 * Call the listener, on the probing thread, whenever a probe of a node fails: the node
+	 * stopped answering, or answers too slowly to be used.
+	 * @param listener receives the node, a replica or the primary
 	 */
-	public void onReplicaStoppedAnswering(Consumer<DataSourceNode> listener) {
+	public void onNodeStoppedAnswering(Consumer<DataSourceNode> listener) {
 		this.stoppedAnsweringListeners.add(listener);
 	}
 

@@ -68,7 +68,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 	private final RoutingStatistics statistics;
 
-	private final Map<DataSourceNode, Set<Connection>> replicaConnectionsInUse = new ConcurrentHashMap<>();
+	private final Map<DataSourceNode, Set<Connection>> readConnectionsInUse = new ConcurrentHashMap<>();
 
 	/**
 	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
@@ -379,7 +379,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 				candidates = without(candidates, candidate);
 				continue;
 			}
-			inUse(candidate.node(), connection);
+			inUse(candidate.node(), reason, connection);
 			long checked = CheckedPosition.of(this.checkedPositions, candidate);
 			if (checked >= required) {
 				// An earlier check against this snapshot of the replica already found it there.
@@ -415,14 +415,19 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	/**
-	 * Record that a physical connection of a replica is in use, so that it can be aborted
-	 * if the replica goes down under it.
+	 * Record that a physical connection is in use for read-only work that may run
+	 * elsewhere, so that it can be aborted if its node stops answering: any connection of a
+	 * replica, and a connection of the primary taken only because no replica could serve
+	 * the read then (read-your-writes, or the fallback). Writes and reads pinned to the
+	 * primary are never recorded: they have nowhere else to go.
 	 * @param node the node the connection belongs to
+	 * @param reason why the connection went to that node
 	 * @param connection the physical connection
 	 */
-	void inUse(DataSourceNode node, Connection connection) {
-		if (node.role() == NodeRole.REPLICA) {
-			this.replicaConnectionsInUse.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).add(connection);
+	void inUse(DataSourceNode node, RoutingReason reason, Connection connection) {
+		if (node.role() == NodeRole.REPLICA || reason == RoutingReason.CONSISTENCY
+				|| reason == RoutingReason.FALLBACK) {
+			this.readConnectionsInUse.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).add(connection);
 		}
 	}
 
@@ -432,23 +437,24 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * @param connection the physical connection
 	 */
 	void released(DataSourceNode node, Connection connection) {
-		Set<Connection> inUse = this.replicaConnectionsInUse.get(node);
+		Set<Connection> inUse = this.readConnectionsInUse.get(node);
 		if (inUse != null) {
 			inUse.remove(connection);
 		}
 	}
 
 	/**
-	 * Abort every connection of a replica that is in use now ({@link Connection#abort}):
-	 * called when the replica stopped answering, so that statements waiting on it fail at
-	 * once instead of after the socket timeout, and read-only transactions run again
-	 * elsewhere. The aborted connections are discarded by their pool.
-	 * @param node the replica
+	 * Abort every connection of a node in use now for read-only work that may run elsewhere
+	 * ({@link Connection#abort}): called when the node stopped answering, so that statements
+	 * waiting on it fail at once instead of after the socket timeout (the primary has none
+	 * by default), and their read-only transactions run again elsewhere. The aborted
+	 * connections are discarded by their pool. Writes are left alone.
+	 * @param node the node
 	 * @param executor runs the aborts
 	 * @return how many connections were aborted
 	 */
 	public int abortConnectionsInUse(DataSourceNode node, Executor executor) {
-		Set<Connection> inUse = this.replicaConnectionsInUse.get(node);
+		Set<Connection> inUse = this.readConnectionsInUse.get(node);
 		if (inUse == null) {
 			return 0;
 		}

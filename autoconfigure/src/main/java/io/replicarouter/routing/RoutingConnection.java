@@ -106,8 +106,9 @@ final class RoutingConnection implements RoutedConnection {
 		}
 		this.target = connection;
 		DataSourceNode bound = this.node;
-		if (bound != null) {
-			this.router.inUse(bound, connection);
+		RoutingReason boundFor = this.reason;
+		if (bound != null && boundFor != null) {
+			this.router.inUse(bound, boundFor, connection);
 		}
 		return connection;
 	}

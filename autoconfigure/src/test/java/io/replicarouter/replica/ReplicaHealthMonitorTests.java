@@ -63,9 +63,9 @@ class ReplicaHealthMonitorTests {
 				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
 						new HealthThresholds(Duration.ofSeconds(5), 0)));
 		List<DataSourceNode> stoppedAnswering = new CopyOnWriteArrayList<>();
-		monitor.onReplicaStoppedAnswering(stoppedAnswering::add);
+		monitor.onNodeStoppedAnswering(stoppedAnswering::add);
 		monitor.probeAll();
-		assertThat(stoppedAnswering).containsExactly(replica);
+		assertThat(stoppedAnswering).containsExactlyInAnyOrder(primary, replica);
 		assertThat(monitor.replicaHealth().get(0).state()).isEqualTo(NodeState.DOWN);
 	}
 

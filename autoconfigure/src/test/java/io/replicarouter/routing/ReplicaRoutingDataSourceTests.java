@@ -405,6 +405,26 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void primaryConnectionsInUseForReadsThatMayRunElsewhereAreAbortedButWritesAreNot() throws SQLException {
+		Connection otherPrimaryConnection = mock(Connection.class);
+		given(otherPrimaryConnection.getAutoCommit()).willReturn(true);
+		given(this.primaryPool.getConnection()).willReturn(this.primaryConnection, otherPrimaryConnection);
+		RecordingGuard guard = new RecordingGuard();
+		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		ReplicaRoutingDataSource router = router(guard);
+		Connection reading = router.getConnection();
+		reading.setReadOnly(true);
+		reading.createStatement();
+		assertThat(reading.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.CONSISTENCY);
+		Connection writing = router.getConnection();
+		writing.createStatement();
+		java.util.concurrent.Executor executor = Runnable::run;
+		assertThat(router.abortConnectionsInUse(this.primary, executor)).isEqualTo(1);
+		verify(this.primaryConnection).abort(executor);
+		verify(otherPrimaryConnection, never()).abort(org.mockito.ArgumentMatchers.any());
+	}
+
+	@Test
 	void readsAndRollbacksRecordNoWrite() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
 		ReplicaRoutingDataSource router = router(guard);

@@ -131,6 +131,19 @@ public class RouterTestApplication {
 		}
 
 		/**
+		 * Like {@link #get(int)}, but first hold the transaction on its server for a while
+		 * ({@code pg_sleep}), so a test can make that server fail under it.
+		 * @param id the key
+		 * @param pause how long the server sleeps first
+		 * @return the value (-1 when absent) and the server
+		 */
+		@Transactional(readOnly = true)
+		public Read getAfter(int id, java.time.Duration pause) {
+			this.jdbc.queryForObject("select pg_sleep(?)", Object.class, pause.toMillis() / 1000.0);
+			return get(id);
+		}
+
+		/**
 		 * Insert a row into {@code ledger (id bigserial, written_on int default
 		 * inet_server_port())} and return its id.
 		 * @return the id

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
@@ -70,6 +71,34 @@ class ReadsAfterThePrimaryCrashedIT {
 			.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 	}
 
+	@Test
+	void readWaitingOnAStalledPrimaryIsAbortedAndRunsAgainOnTheReplica() throws Exception {
+		// The primary pool has no socket timeout (Boot's default): without the abort the
+		// read would wait for as long as the primary stays stalled.
+		this.context = start(Duration.ofMillis(200), "replica-router.consistency.mode=lsn",
+				"replica-router.health.probe-timeout=500ms");
+		Queries queries = this.context.getBean(Queries.class);
+		extension.cluster().replica(0).setReplayDelay(Duration.ofMillis(500));
+		ExecutorService reader = Executors.newSingleThreadExecutor();
+		try {
+			Future<Read> read = reader.submit(() -> {
+				queries.put(13, 7);
+				return queries.getAfter(13, Duration.ofSeconds(1));
+			});
+			Thread.sleep(600);
+			extension.cluster().primary().pause();
+			Read result = read.get(15, TimeUnit.SECONDS);
+			assertThat(result.value()).as("the read sees its write").isEqualTo(7);
+			assertThat(result.server().port()).isEqualTo(extension.cluster().replica(0).port());
+		}
+		finally {
+			reader.shutdownNow();
+			extension.cluster().primary().resume();
+		}
+		assertThat(this.context.getBean(ReplicaRoutingDataSource.class).getStatistics().transactionRetries())
+			.isEqualTo(1);
+	}
+
 	/**
 	 * Touch every pooled primary connection, write, crash the primary, and read the key at
 	 * once, in the writing thread (its scope holds the write).
@@ -106,11 +135,15 @@ class ReadsAfterThePrimaryCrashedIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
+		// the monitor must not notice the crash before the read: the read meets the dead
+		// pooled connections
+		return start(Duration.ofSeconds(5), properties);
+	}
+
+	private ConfigurableApplicationContext start(Duration probeInterval, String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.datasource.hikari.maximum-pool-size=" + POOL,
 				"spring.datasource.hikari.minimum-idle=" + POOL, "spring.datasource.hikari.connection-timeout=1000",
-				// the monitor must not notice the crash before the read: the read meets the
-				// dead pooled connections
-				"replica-router.health.probe-interval=5s"));
+				"replica-router.health.probe-interval=" + probeInterval.toMillis() + "ms"));
 		all.addAll(List.of(properties));
 		return RouterTestApplication.start(extension.cluster(), all.toArray(String[]::new));
 	}

@@ -1,0 +1,83 @@
+package io.replicarouter.replica;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.replicarouter.replica.PoolSaturationMonitor.PoolUsage;
+import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Saturation from the pools' MXBeans, with the hysteresis that keeps it from flapping.
+ */
+class PoolSaturationMonitorTests {
+
+	private final HikariPoolMXBean pool = mock(HikariPoolMXBean.class);
+
+	private final PoolSaturationMonitor monitor = new PoolSaturationMonitor(nodes(), 0.9, Duration.ofMillis(300),
+			Duration.ofSeconds(1));
+
+	@Test
+	void threadsWaitingSaturateAtOnce() {
+		load(3, 8, 0);
+		assertThat(primary().saturated()).isFalse();
+		load(8, 8, 2);
+		assertThat(primary().saturated()).isTrue();
+		assertThat(primary().waiting()).isEqualTo(2);
+	}
+
+	@Test
+	void aMomentaryWaitDoesNotMakeTheStatusFlap() throws InterruptedException {
+		load(8, 8, 1);
+		assertThat(primary().saturated()).isTrue();
+		load(2, 8, 0);
+		assertThat(primary().saturated()).as("calm, but not for the whole period yet").isTrue();
+		Thread.sleep(100);
+		load(8, 8, 1);
+		assertThat(primary().saturated()).isTrue();
+		load(2, 8, 0);
+		assertThat(primary().saturated()).isTrue();
+		Thread.sleep(350);
+		assertThat(primary().saturated()).as("calm for the whole period").isFalse();
+	}
+
+	@Test
+	void highUsageSaturatesOnlyOnceItLastsThePeriod() throws InterruptedException {
+		load(8, 8, 0);
+		assertThat(primary().saturated()).isFalse();
+		Thread.sleep(350);
+		assertThat(primary().saturated()).isTrue();
+	}
+
+	private void load(int active, int max, int waiting) {
+		given(this.pool.getActiveConnections()).willReturn(active);
+		given(this.pool.getIdleConnections()).willReturn(max - active);
+		given(this.pool.getTotalConnections()).willReturn(max);
+		given(this.pool.getThreadsAwaitingConnection()).willReturn(waiting);
+	}
+
+	private PoolUsage primary() {
+		List<PoolUsage> usage = this.monitor.usage();
+		return usage.get(0);
+	}
+
+	private DatabaseNodes nodes() {
+		HikariDataSource dataSource = mock(HikariDataSource.class);
+		given(dataSource.getHikariPoolMXBean()).willReturn(this.pool);
+		given(dataSource.getMaximumPoolSize()).willReturn(8);
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, dataSource, "jdbc:postgresql://p/db",
+				1);
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, mock(javax.sql.DataSource.class),
+				"jdbc:postgresql://r/db", 1);
+		return new DatabaseNodes(primary, List.of(replica));
+	}
+
+}
