@@ -10,6 +10,7 @@ import java.time.Duration;
 import io.replicarouter.routing.ConsistencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -92,20 +93,14 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		if (!scope.ownedBy(this)) {
 			return NO_REQUIREMENT;
 		}
-		ConsistencyToken token = scope.token();
 		long seen = (this.mode == ConsistencyMode.LSN) ? scope.seenLsn() : NO_REQUIREMENT;
-		if (token.isEmpty()) {
+		ConsistencyToken token = validToken(scope);
+		if (token == null) {
 			return seen;
 		}
 		long age = this.clock.millis() - token.writtenAt();
-		if (age < -FUTURE_TOLERANCE_MILLIS) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Ignoring a consistency token dated in the future: " + token.encode());
-			}
-			return seen;
-		}
-		if (this.mode == ConsistencyMode.STICKY || token.lsn() < 0) {
-			return (age < primaryOnlyMillis(token)) ? PRIMARY_ONLY : seen;
+		if (isPrimaryOnly(token)) {
+			return (age < primaryOnlyMillis()) ? PRIMARY_ONLY : seen;
 		}
 		if (age > this.tokenTtlMillis) {
 			return seen;
@@ -123,22 +118,41 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	@Override
 	public Duration primaryOnlyRemaining() {
 		ConsistencyScope scope = ConsistencyScope.current();
-		if (!scope.ownedBy(this)) {
+		ConsistencyToken token = scope.ownedBy(this) ? validToken(scope) : null;
+		if (token == null || !isPrimaryOnly(token)) {
 			return Duration.ZERO;
 		}
-		ConsistencyToken token = scope.token();
-		if (token.isEmpty() || (this.mode == ConsistencyMode.LSN && token.lsn() >= 0)) {
-			return Duration.ZERO;
-		}
-		long age = this.clock.millis() - token.writtenAt();
-		if (age < -FUTURE_TOLERANCE_MILLIS) {
-			return Duration.ZERO;
-		}
-		long window = Math.min(primaryOnlyMillis(token), this.tokenTtlMillis);
-		return Duration.ofMillis(Math.max(0, window - Math.max(age, 0)));
+		long age = Math.max(0, this.clock.millis() - token.writtenAt());
+		return Duration.ofMillis(Math.max(0, Math.min(primaryOnlyMillis(), this.tokenTtlMillis) - age));
 	}
 
-	private long primaryOnlyMillis(ConsistencyToken token) {
+	/**
+	 * Return the scope's token if it requires anything: not empty, and not dated in the
+	 * future (beyond clock skew), which would let a client pin its reads for ever.
+	 */
+	private @Nullable ConsistencyToken validToken(ConsistencyScope scope) {
+		ConsistencyToken token = scope.token();
+		if (token.isEmpty()) {
+			return null;
+		}
+		if (token.writtenAt() - this.clock.millis() > FUTURE_TOLERANCE_MILLIS) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Ignoring a consistency token dated in the future: " + token.encode());
+			}
+			return null;
+		}
+		return token;
+	}
+
+	/**
+	 * Return whether the token sends reads to the primary rather than naming a position:
+	 * sticky mode, or a write whose position could not be read.
+	 */
+	private boolean isPrimaryOnly(ConsistencyToken token) {
+		return this.mode == ConsistencyMode.STICKY || token.lsn() < 0;
+	}
+
+	private long primaryOnlyMillis() {
 		return (this.mode == ConsistencyMode.STICKY) ? this.stickyWindowMillis : this.tokenTtlMillis;
 	}
 
