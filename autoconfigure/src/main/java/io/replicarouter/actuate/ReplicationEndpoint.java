@@ -11,7 +11,7 @@ import io.replicarouter.replica.PoolSaturationMonitor.PoolUsage;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.NodeRole;
-import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +35,9 @@ public class ReplicationEndpoint {
 
 	private final ReplicaHealthMonitor monitor;
 
-	private final ReplicaRoutingDataSource router;
+	private final DatabaseNodes nodes;
+
+	private final RoutingStatistics statistics;
 
 	private final @Nullable PoolSaturationMonitor pools;
 
@@ -44,14 +46,16 @@ public class ReplicationEndpoint {
 	/**
 	 * Create the endpoint.
 	 * @param monitor the health monitor
-	 * @param router the router
+	 * @param nodes the primary and the replicas
+	 * @param statistics what the router has done
 	 * @param pools the pool saturation monitor, if any
 	 * @param settings what to show of the configuration (no secrets)
 	 */
-	public ReplicationEndpoint(ReplicaHealthMonitor monitor, ReplicaRoutingDataSource router,
+	public ReplicationEndpoint(ReplicaHealthMonitor monitor, DatabaseNodes nodes, RoutingStatistics statistics,
 			@Nullable PoolSaturationMonitor pools, Map<String, Object> settings) {
 		this.monitor = monitor;
-		this.router = router;
+		this.nodes = nodes;
+		this.statistics = statistics;
 		this.pools = pools;
 		this.settings = Map.copyOf(settings);
 	}
@@ -64,13 +68,13 @@ public class ReplicationEndpoint {
 	public Map<String, Object> replication() {
 		Map<String, Object> body = new LinkedHashMap<>();
 		List<Map<String, Object>> nodes = new ArrayList<>();
-		for (DataSourceNode node : this.router.getNodes().all()) {
+		for (DataSourceNode node : this.nodes.all()) {
 			nodes.add(describe(node));
 		}
 		body.put("nodes", nodes);
-		RoutingStatistics statistics = this.router.getStatistics();
+		RoutingStatistics statistics = this.statistics;
 		Map<String, Object> routing = new LinkedHashMap<>();
-		for (DataSourceNode node : this.router.getNodes().all()) {
+		for (DataSourceNode node : this.nodes.all()) {
 			routing.put(node.name(), counts(node));
 		}
 		body.put("routing", routing);
@@ -117,7 +121,7 @@ public class ReplicationEndpoint {
 	}
 
 	private @Nullable DataSourceNode find(String name) {
-		return this.router.getNodes().all().stream().filter((node) -> node.name().equals(name)).findFirst().orElse(null);
+		return this.nodes.all().stream().filter((node) -> node.name().equals(name)).findFirst().orElse(null);
 	}
 
 	private Map<String, Object> describe(DataSourceNode node) {
@@ -149,7 +153,7 @@ public class ReplicationEndpoint {
 	private Map<String, Long> counts(DataSourceNode node) {
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (RoutingReason reason : RoutingReason.values()) {
-			long count = this.router.getStatistics().count(node, reason);
+			long count = this.statistics.count(node, reason);
 			if (count > 0) {
 				counts.put(reason.name().toLowerCase().replace('_', '-'), count);
 			}

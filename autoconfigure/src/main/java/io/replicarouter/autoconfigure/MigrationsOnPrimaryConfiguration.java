@@ -1,10 +1,14 @@
 package io.replicarouter.autoconfigure;
 
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
+import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -37,6 +41,26 @@ import org.springframework.util.StringUtils;
 		MigrationsOnPrimaryConfiguration.SqlScriptsOnPrimary.class })
 class MigrationsOnPrimaryConfiguration {
 
+	/**
+	 * Return the routing data source behind the given one, also when a wrapper (Boot's
+	 * lazy connection fetching, a tracing or logging proxy) stands in front of it.
+	 */
+	private static @Nullable ReplicaRoutingDataSource router(@Nullable DataSource dataSource) {
+		if (dataSource == null) {
+			return null;
+		}
+		if (dataSource instanceof ReplicaRoutingDataSource router) {
+			return router;
+		}
+		try {
+			return dataSource.isWrapperFor(ReplicaRoutingDataSource.class)
+					? dataSource.unwrap(ReplicaRoutingDataSource.class) : null;
+		}
+		catch (SQLException ex) {
+			return null;
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ Flyway.class, FlywayConfigurationCustomizer.class })
 	static class FlywayOnPrimary {
@@ -45,7 +69,8 @@ class MigrationsOnPrimaryConfiguration {
 		@ConditionalOnMissingBean(name = "replicaRouterFlywayConfigurationCustomizer")
 		FlywayConfigurationCustomizer replicaRouterFlywayConfigurationCustomizer() {
 			return (configuration) -> {
-				if (configuration.getDataSource() instanceof ReplicaRoutingDataSource router) {
+				ReplicaRoutingDataSource router = router(configuration.getDataSource());
+				if (router != null) {
 					configuration.dataSource(router.getPrimary().dataSource());
 				}
 			};
@@ -64,9 +89,11 @@ class MigrationsOnPrimaryConfiguration {
 
 				@Override
 				public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
-					if (bean instanceof SpringLiquibase liquibase
-							&& liquibase.getDataSource() instanceof ReplicaRoutingDataSource router) {
-						liquibase.setDataSource(router.getPrimary().dataSource());
+					if (bean instanceof SpringLiquibase liquibase) {
+						ReplicaRoutingDataSource router = router(liquibase.getDataSource());
+						if (router != null) {
+							liquibase.setDataSource(router.getPrimary().dataSource());
+						}
 					}
 					return bean;
 				}
@@ -90,8 +117,8 @@ class MigrationsOnPrimaryConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ApplicationScriptDatabaseInitializer.class)
 		ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
-				ReplicaRoutingDataSource router, SqlInitializationProperties properties) {
-			DataSource primary = router.getPrimary().dataSource();
+				DatabaseNodes nodes, SqlInitializationProperties properties) {
+			DataSource primary = nodes.primary().dataSource();
 			if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
 				// as Boot does: the scripts' own credentials, on the primary's URL
 				primary = DataSourceBuilder.derivedFrom(primary)

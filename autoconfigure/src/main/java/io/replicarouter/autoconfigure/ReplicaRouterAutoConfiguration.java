@@ -29,6 +29,7 @@ import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
 import io.replicarouter.routing.RepositoryReadRetry;
+import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
 import org.jspecify.annotations.Nullable;
 
@@ -183,12 +184,24 @@ public final class ReplicaRouterAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RoutingStatistics replicaRouterStatistics(DatabaseNodes nodes) {
+		return new RoutingStatistics(nodes);
+	}
+
+	/**
+	 * The routing data source. Other beans reach the router's parts (nodes, statistics)
+	 * as beans of their own, never through this bean's type: DataSource wrappers (Boot's
+	 * {@code spring.datasource.connection-fetch=lazy}, datasource-proxy, tracing) replace
+	 * this bean with a proxy.
+	 */
+	@Bean
 	ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
-			ConsistencyGuard consistency, ReplicaRouterProperties properties) {
+			ConsistencyGuard consistency, ReplicaRouterProperties properties, RoutingStatistics statistics) {
 		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
 				|| primary.isAutoCommit();
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes, topology, selector,
-				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency);
+				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency, statistics);
 		if (topology instanceof ReplicaHealthMonitor monitor) {
 			// Read-only statements waiting on a node that stopped answering fail now, not
 			// after the socket timeout, and their transactions run again elsewhere.
@@ -213,23 +226,23 @@ public final class ReplicaRouterAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "readOnlyTransactionRetryAdvisor")
 	static DefaultPointcutAdvisor readOnlyTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<ReplicaRoutingDataSource> router, Environment environment) {
+			ObjectProvider<RoutingStatistics> statistics, Environment environment) {
 		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadOnlyTransactionPointcut(attributes),
-				retryInterceptor(attributes, topology, router, environment));
+				retryInterceptor(attributes, topology, statistics, environment));
 		// Outside the transaction interceptor: each attempt must be a new transaction.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
 		return advisor;
 	}
 
 	private static ReadOnlyTransactionRetryInterceptor retryInterceptor(TransactionAttributeSource attributes,
-			ObjectProvider<RoutingTopology> topology, ObjectProvider<ReplicaRoutingDataSource> router,
+			ObjectProvider<RoutingTopology> topology, ObjectProvider<RoutingStatistics> statistics,
 			Environment environment) {
 		int maxAttempts = Binder.get(environment)
 			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
 			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
 		return new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts,
-				() -> router.getObject().getStatistics().recordTransactionRetry());
+				() -> statistics.getObject().recordTransactionRetry());
 	}
 
 	/**
@@ -243,9 +256,9 @@ public final class ReplicaRouterAutoConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		@ConditionalOnMissingBean(name = "replicaRouterRepositoryReadRetry")
 		static RepositoryReadRetry replicaRouterRepositoryReadRetry(ObjectProvider<RoutingTopology> topology,
-				ObjectProvider<ReplicaRoutingDataSource> router, Environment environment) {
+				ObjectProvider<RoutingStatistics> statistics, Environment environment) {
 			return new RepositoryReadRetry(
-					(attributes) -> retryInterceptor(attributes, topology, router, environment));
+					(attributes) -> retryInterceptor(attributes, topology, statistics, environment));
 		}
 
 	}

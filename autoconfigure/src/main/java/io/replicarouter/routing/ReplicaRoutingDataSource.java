@@ -30,12 +30,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * everything else to the primary.
  * <p>
  * {@link #getConnection()} returns a lazy handle: the physical connection is taken when
- * the first statement is created. Spring's transaction managers take the connection
- * before they mark it read-only, so deciding any earlier would miss the flag. The decision,
- * made once per connection from cached state only (no extra round trip):
+ * the first statement of a transaction (or of work in auto-commit mode) is created, and
+ * given back when it ends, so a handle held across transactions is routed afresh for
+ * each. Spring's transaction managers take the connection before they mark it read-only,
+ * so deciding any earlier would miss the flag. The decision, made once per transaction
+ * from cached state only (no extra round trip):
  * <ol>
- * <li>a pin from {@link io.replicarouter.PrimaryRead} or {@link PrimaryReads}: the
- * primary;</li>
+ * <li>a pin from {@link io.replicarouter.PrimaryRead} or {@link PrimaryReads}, or a
+ * read-only transaction at {@code SERIALIZABLE}: the primary;</li>
  * <li>a read-only connection, or one outside any transaction with
  * {@link NonTransactionalReads#REPLICA}: an eligible replica chosen by the
  * {@link ReplicaSelector}. If its pool cannot give a connection, the node is reported to
@@ -70,6 +72,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 	private final Map<DataSourceNode, Set<Connection>> readConnectionsInUse = new ConcurrentHashMap<>();
 
+	private volatile @Nullable ConnectionDefaults connectionDefaults;
+
 	/**
 	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
 	 * replica it was checked against (until the monitor probes the replica again). Without
@@ -93,6 +97,24 @@ public class ReplicaRoutingDataSource implements DataSource {
 	public ReplicaRoutingDataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
 			Fallback fallback, NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit,
 			ConsistencyGuard consistency) {
+		this(nodes, topology, selector, fallback, nonTransactionalReads, defaultAutoCommit, consistency,
+				new RoutingStatistics(nodes));
+	}
+
+	/**
+	 * Create a routing data source that counts what it does in the given statistics.
+	 * @param nodes the primary and the replicas
+	 * @param topology which replicas are eligible, and where failures are reported
+	 * @param selector chooses among eligible replicas
+	 * @param fallback what a read does when no replica is eligible
+	 * @param nonTransactionalReads where connections taken outside a transaction go
+	 * @param defaultAutoCommit the auto-commit mode the pools hand connections out with
+	 * @param consistency what reads must have seen (read-your-writes)
+	 * @param statistics where routing decisions are counted
+	 */
+	public ReplicaRoutingDataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
+			Fallback fallback, NonTransactionalReads nonTransactionalReads, boolean defaultAutoCommit,
+			ConsistencyGuard consistency, RoutingStatistics statistics) {
 		this.nodes = nodes;
 		this.topology = topology;
 		this.selector = selector;
@@ -100,7 +122,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.consistency = consistency;
-		this.statistics = new RoutingStatistics(nodes);
+		this.statistics = statistics;
 	}
 
 	/**
@@ -156,6 +178,38 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return new RoutingConnection(this, this.defaultAutoCommit);
 	}
 
+	/**
+	 * Return the isolation level and holdability connections have when nothing was set on
+	 * them, so that a handle answers questions about them without taking a connection
+	 * (transaction managers ask before they mark a transaction read-only). Read once, from
+	 * the primary or, while it is unavailable, from a replica.
+	 * @return the defaults
+	 * @throws SQLException if they are not known yet and no node can give a connection
+	 */
+	ConnectionDefaults defaults() throws SQLException {
+		ConnectionDefaults defaults = this.connectionDefaults;
+		if (defaults != null) {
+			return defaults;
+		}
+		SQLException failure = null;
+		for (DataSourceNode node : this.nodes.all()) {
+			try (Connection connection = node.dataSource().getConnection()) {
+				defaults = new ConnectionDefaults(connection.getTransactionIsolation(), connection.getHoldability());
+				this.connectionDefaults = defaults;
+				return defaults;
+			}
+			catch (SQLException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		throw new SQLFeatureNotSupportedException(
@@ -166,12 +220,14 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * Take a physical connection for a lazy handle whose first statement is about to run.
 	 * @param readOnly whether the handle was marked read-only
 	 * @param autoCommit whether the handle is in auto-commit mode
+	 * @param isolation the isolation level set on the handle, -1 for the default
 	 * @param handle receives the node and the reason
 	 * @return the physical connection
 	 * @throws SQLException if no node can give a connection
 	 */
-	Connection acquire(boolean readOnly, boolean autoCommit, RoutingConnection handle) throws SQLException {
-		RoutingReason reason = reason(readOnly, autoCommit);
+	Connection acquire(boolean readOnly, boolean autoCommit, int isolation, RoutingConnection handle)
+			throws SQLException {
+		RoutingReason reason = reason(readOnly, autoCommit, isolation);
 		if (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ) {
 			return acquireForRead(reason, handle);
 		}
@@ -566,11 +622,18 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return remaining;
 	}
 
-	private RoutingReason reason(boolean readOnly, boolean autoCommit) {
+	private RoutingReason reason(boolean readOnly, boolean autoCommit, int isolation) {
 		// The connection flag is what transaction managers set; the synchronization flag also
 		// covers read-only scopes without a transaction (propagation SUPPORTS).
 		if (readOnly || (autoCommit && TransactionSynchronizationManager.isCurrentTransactionReadOnly())) {
-			return PrimaryReads.isActive() ? RoutingReason.PRIMARY_READ : RoutingReason.READ_ONLY;
+			if (PrimaryReads.isActive()) {
+				return RoutingReason.PRIMARY_READ;
+			}
+			// A hot standby refuses SERIALIZABLE, and REPEATABLE READ there is not the same
+			// guarantee: a standby's snapshot may show a state no serial order of the
+			// primary's transactions produces (the read-only anomaly).
+			return (isolation == Connection.TRANSACTION_SERIALIZABLE) ? RoutingReason.SERIALIZABLE_READ
+					: RoutingReason.READ_ONLY;
 		}
 		if (autoCommit && this.nonTransactionalReads == NonTransactionalReads.REPLICA && !PrimaryReads.isActive()
 				&& !TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -641,6 +704,15 @@ public class ReplicaRoutingDataSource implements DataSource {
 		CheckedPosition newer(CheckedPosition other) {
 			return (this.basis == other.basis && this.lsn >= other.lsn) ? this : other;
 		}
+
+	}
+
+	/**
+	 * What a connection is set to when nothing was set on it.
+	 * @param isolation the transaction isolation level
+	 * @param holdability the result set holdability
+	 */
+	record ConnectionDefaults(int isolation, int holdability) {
 
 	}
 

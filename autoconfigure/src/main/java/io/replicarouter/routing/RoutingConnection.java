@@ -24,10 +24,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lazy connection handle of {@link ReplicaRoutingDataSource}.
  * <p>
- * Until a statement is created it only records what transaction managers set on it
- * (auto-commit, read-only, isolation, holdability) and treats commit, rollback and close
- * as no-ops. The first call that needs the database binds it to a node, applies the
- * recorded settings and delegates from then on. Not thread-safe, like any JDBC connection.
+ * A handle may live longer than one transaction: an ORM session holds it for a whole web
+ * request under open-in-view, a DataSource wrapper may keep it. So a handle is bound to a
+ * physical connection for one <em>unit of work</em> only, and routed afresh for the next:
+ * <ul>
+ * <li>a transaction: bound at its first statement, with the read-only flag and isolation
+ * the transaction manager set; returned to its pool when the transaction commits or rolls
+ * back;</li>
+ * <li>work in auto-commit mode: bound at its first statement; returned to its pool when a
+ * transaction begins on the handle (auto-commit switched off, or the read-only flag or
+ * isolation changed), or when the handle is closed.</li>
+ * </ul>
+ * While unbound the handle records what transaction managers set on it (auto-commit,
+ * read-only, isolation, holdability, schema, catalog), answers questions about them
+ * without taking a connection (the pools' defaults where nothing was set, as Spring's
+ * {@code LazyConnectionDataSourceProxy} does), and treats commit, rollback and close as
+ * no-ops. The first call that needs the database binds it to a node and applies the
+ * recorded settings. Not thread-safe, like any JDBC connection.
  */
 final class RoutingConnection implements RoutedConnection {
 
@@ -43,6 +56,10 @@ final class RoutingConnection implements RoutedConnection {
 
 	private int holdability = UNSET;
 
+	private @Nullable String schema;
+
+	private @Nullable String catalog;
+
 	private boolean closed;
 
 	private @Nullable Connection target;
@@ -51,6 +68,15 @@ final class RoutingConnection implements RoutedConnection {
 
 	private @Nullable RoutingReason reason;
 
+	/**
+	 * Whether the current binding may write on the primary: read-write work there.
+	 */
+	private boolean mayWrite;
+
+	/**
+	 * Whether a statement ran on the current binding while it may write, so that its end
+	 * must be recorded for read-your-writes. Metadata calls alone do not count.
+	 */
 	private boolean unrecordedWrite;
 
 	RoutingConnection(ReplicaRoutingDataSource router, boolean defaultAutoCommit) {
@@ -61,9 +87,14 @@ final class RoutingConnection implements RoutedConnection {
 	void bound(DataSourceNode node, RoutingReason reason) {
 		this.node = node;
 		this.reason = reason;
-		this.unrecordedWrite = (reason == RoutingReason.READ_WRITE);
+		this.mayWrite = (node.role() == NodeRole.PRIMARY) && !this.readOnly && reason != RoutingReason.PRIMARY_READ
+				&& reason != RoutingReason.SERIALIZABLE_READ;
+		this.unrecordedWrite = false;
 	}
 
+	/**
+	 * Return the node this handle is bound to, or was bound to for its last unit of work.
+	 */
 	@Override
 	public @Nullable DataSourceNode node() {
 		return this.node;
@@ -74,17 +105,27 @@ final class RoutingConnection implements RoutedConnection {
 		return this.reason;
 	}
 
+	/**
+	 * Return whether the handle holds a physical connection now.
+	 * @return whether it is bound
+	 */
+	boolean isBound() {
+		return this.target != null;
+	}
+
+	private Connection forStatement() throws SQLException {
+		Connection connection = target();
+		this.unrecordedWrite |= this.mayWrite;
+		return connection;
+	}
+
 	private Connection target() throws SQLException {
 		Connection connection = this.target;
 		if (connection != null) {
-			// A statement on a read-write connection may write again after a commit.
-			this.unrecordedWrite |= (this.reason == RoutingReason.READ_WRITE);
 			return connection;
 		}
-		if (this.closed) {
-			throw new SQLException("Connection is closed", "08003");
-		}
-		connection = this.router.acquire(this.readOnly, this.autoCommit, this);
+		checkOpen();
+		connection = this.router.acquire(this.readOnly, this.autoCommit, this.isolation, this);
 		try {
 			if (this.readOnly) {
 				connection.setReadOnly(true);
@@ -94,6 +135,12 @@ final class RoutingConnection implements RoutedConnection {
 			}
 			if (this.holdability != UNSET) {
 				connection.setHoldability(this.holdability);
+			}
+			if (this.catalog != null) {
+				connection.setCatalog(this.catalog);
+			}
+			if (this.schema != null) {
+				connection.setSchema(this.schema);
 			}
 			if (connection.getAutoCommit() != this.autoCommit) {
 				connection.setAutoCommit(this.autoCommit);
@@ -113,17 +160,36 @@ final class RoutingConnection implements RoutedConnection {
 		return connection;
 	}
 
-	// Transaction demarcation: recorded until the connection is bound
+	/**
+	 * Return the isolation level work on this handle runs at. Routing needs only the level
+	 * set on the handle; asking for the default takes a connection once per data source.
+	 */
+	private int effectiveIsolation() throws SQLException {
+		return (this.isolation != UNSET) ? this.isolation : this.router.defaults().isolation();
+	}
+
+	/**
+	 * Called before a setting that starts a transaction changes: work done in auto-commit
+	 * mode so far is one unit, and the transaction is routed afresh.
+	 */
+	private void endAutoCommitUnit() throws SQLException {
+		if (this.target != null && this.autoCommit) {
+			release(true);
+		}
+	}
+
+	// Transaction demarcation: recorded, and applied to the bound connection if any
 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		checkOpen();
+		if (!autoCommit) {
+			endAutoCommitUnit();
+		}
 		if (this.target != null) {
 			this.target.setAutoCommit(autoCommit);
 		}
-		else {
-			checkOpen();
-			this.autoCommit = autoCommit;
-		}
+		this.autoCommit = autoCommit;
 	}
 
 	@Override
@@ -133,13 +199,14 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public void setReadOnly(boolean readOnly) throws SQLException {
+		checkOpen();
+		if (readOnly != this.readOnly) {
+			endAutoCommitUnit();
+		}
 		if (this.target != null) {
 			this.target.setReadOnly(readOnly);
 		}
-		else {
-			checkOpen();
-			this.readOnly = readOnly;
-		}
+		this.readOnly = readOnly;
 	}
 
 	@Override
@@ -149,69 +216,101 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		if (level != this.isolation) {
+			endAutoCommitUnit();
+		}
 		if (this.target != null) {
 			this.target.setTransactionIsolation(level);
 		}
-		else {
-			checkOpen();
-			this.isolation = level;
-		}
+		this.isolation = level;
 	}
 
 	@Override
 	public int getTransactionIsolation() throws SQLException {
-		return (this.target == null && this.isolation != UNSET) ? this.isolation : target().getTransactionIsolation();
+		return (this.target != null) ? this.target.getTransactionIsolation() : effectiveIsolation();
 	}
 
 	@Override
 	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
 		if (this.target != null) {
 			this.target.setHoldability(holdability);
 		}
-		else {
-			checkOpen();
-			this.holdability = holdability;
-		}
+		this.holdability = holdability;
 	}
 
 	@Override
 	public int getHoldability() throws SQLException {
-		return (this.target == null && this.holdability != UNSET) ? this.holdability : target().getHoldability();
+		if (this.target != null) {
+			return this.target.getHoldability();
+		}
+		return (this.holdability != UNSET) ? this.holdability : this.router.defaults().holdability();
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		checkOpen();
+		if (this.target != null) {
+			this.target.setSchema(schema);
+		}
+		this.schema = schema;
+	}
+
+	@Override
+	public @Nullable String getSchema() throws SQLException {
+		return (this.target == null && this.schema != null) ? this.schema : target().getSchema();
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		checkOpen();
+		if (this.target != null) {
+			this.target.setCatalog(catalog);
+		}
+		this.catalog = catalog;
+	}
+
+	@Override
+	public @Nullable String getCatalog() throws SQLException {
+		return (this.target == null && this.catalog != null) ? this.catalog : target().getCatalog();
 	}
 
 	@Override
 	public void commit() throws SQLException {
-		if (this.target != null) {
-			try {
-				this.target.commit();
-			}
-			catch (SQLException ex) {
-				endReadOnlyWorkOnLostReplica(ex);
-				return;
-			}
-			if (this.unrecordedWrite) {
-				this.unrecordedWrite = false;
-				this.router.afterPrimaryWrite(this.target);
-			}
-		}
-		else {
+		Connection connection = this.target;
+		if (connection == null) {
 			checkOpen();
+			return;
+		}
+		try {
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			endReadOnlyWorkOnLostReplica(ex);
+		}
+		if (!this.autoCommit) {
+			// The transaction is over: the next one is routed afresh.
+			release(true);
 		}
 	}
 
 	@Override
 	public void rollback() throws SQLException {
-		if (this.target != null) {
-			this.unrecordedWrite = false;
-			try {
-				this.target.rollback();
-			}
-			catch (SQLException ex) {
-				rollBackOnLostConnection(ex);
-			}
-		}
-		else {
+		Connection connection = this.target;
+		if (connection == null) {
 			checkOpen();
+			return;
+		}
+		this.unrecordedWrite = false;
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			rollBackOnLostConnection(ex);
+		}
+		if (!this.autoCommit) {
+			release(false);
 		}
 	}
 
@@ -259,24 +358,35 @@ final class RoutingConnection implements RoutedConnection {
 		}
 	}
 
+	/**
+	 * End the current binding: record a write it committed, and return the physical
+	 * connection to its pool (which resets what was set on it).
+	 * @param committed whether the binding's work is committed: by {@link #commit()}, or
+	 * statement by statement in auto-commit mode
+	 */
+	private void release(boolean committed) throws SQLException {
+		Connection connection = this.target;
+		if (connection == null) {
+			return;
+		}
+		this.target = null;
+		released(connection);
+		boolean write = this.unrecordedWrite && committed;
+		this.unrecordedWrite = false;
+		try {
+			if (write) {
+				this.router.afterPrimaryWrite(connection);
+			}
+		}
+		finally {
+			connection.close();
+		}
+	}
+
 	@Override
 	public void close() throws SQLException {
 		this.closed = true;
-		Connection connection = this.target;
-		if (connection != null) {
-			this.target = null;
-			released(connection);
-			try {
-				if (this.unrecordedWrite && connection.getAutoCommit()) {
-					// Work in auto-commit mode committed statement by statement.
-					this.unrecordedWrite = false;
-					this.router.afterPrimaryWrite(connection);
-				}
-			}
-			finally {
-				connection.close();
-			}
-		}
+		release(this.autoCommit);
 	}
 
 	@Override
@@ -290,8 +400,24 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = this.target;
 		if (connection != null) {
 			this.target = null;
+			this.unrecordedWrite = false;
 			released(connection);
-			connection.abort(executor);
+			try {
+				connection.abort(executor);
+			}
+			finally {
+				// A pool frees the slot of an aborted connection only when it is closed.
+				closeQuietly(connection);
+			}
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException | RuntimeException ex) {
+			// aborted: the pool discards it
 		}
 	}
 
@@ -344,17 +470,17 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public Statement createStatement() throws SQLException {
-		return target().createStatement();
+		return forStatement().createStatement();
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
-		return target().prepareStatement(sql);
+		return forStatement().prepareStatement(sql);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
-		return target().prepareCall(sql);
+		return forStatement().prepareCall(sql);
 	}
 
 	@Override
@@ -368,28 +494,18 @@ final class RoutingConnection implements RoutedConnection {
 	}
 
 	@Override
-	public void setCatalog(String catalog) throws SQLException {
-		target().setCatalog(catalog);
-	}
-
-	@Override
-	public @Nullable String getCatalog() throws SQLException {
-		return target().getCatalog();
-	}
-
-	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return target().createStatement(resultSetType, resultSetConcurrency);
+		return forStatement().createStatement(resultSetType, resultSetConcurrency);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-		return target().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		return forStatement().prepareStatement(sql, resultSetType, resultSetConcurrency);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-		return target().prepareCall(sql, resultSetType, resultSetConcurrency);
+		return forStatement().prepareCall(sql, resultSetType, resultSetConcurrency);
 	}
 
 	@Override
@@ -424,32 +540,32 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return target().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return target().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return target().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-		return target().prepareStatement(sql, autoGeneratedKeys);
+		return forStatement().prepareStatement(sql, autoGeneratedKeys);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-		return target().prepareStatement(sql, columnIndexes);
+		return forStatement().prepareStatement(sql, columnIndexes);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-		return target().prepareStatement(sql, columnNames);
+		return forStatement().prepareStatement(sql, columnNames);
 	}
 
 	@Override
@@ -495,16 +611,6 @@ final class RoutingConnection implements RoutedConnection {
 	@Override
 	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
 		return target().createStruct(typeName, attributes);
-	}
-
-	@Override
-	public void setSchema(String schema) throws SQLException {
-		target().setSchema(schema);
-	}
-
-	@Override
-	public @Nullable String getSchema() throws SQLException {
-		return target().getSchema();
 	}
 
 	@Override

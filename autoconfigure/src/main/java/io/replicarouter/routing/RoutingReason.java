@@ -28,6 +28,12 @@ public enum RoutingReason {
 	PRIMARY_READ,
 
 	/**
+	 * A read-only transaction at isolation level {@code SERIALIZABLE} on the primary: a hot
+	 * standby refuses that level, and offers no equivalent.
+	 */
+	SERIALIZABLE_READ,
+
+	/**
 	 * A read-only transaction on the primary because no replica was eligible or every
 	 * eligible replica failed to give a connection ({@code replica-router.fallback=primary}).
 	 */

@@ -10,7 +10,9 @@ import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
-import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.ReplicaSelector;
+import io.replicarouter.routing.RoutingStatistics;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -26,20 +28,20 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = ReplicaRouterAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBean({ ReplicaRoutingDataSource.class, ReplicaHealthMonitor.class })
+@ConditionalOnBean({ DatabaseNodes.class, RoutingStatistics.class, ReplicaHealthMonitor.class })
 @ConditionalOnAvailableEndpoint(ReplicationEndpoint.class)
 public final class ReplicationEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicationEndpoint replicationEndpoint(ReplicaHealthMonitor monitor, ReplicaRoutingDataSource router,
-			ObjectProvider<PoolSaturationMonitor> pools, ReplicaRouterProperties properties,
+	ReplicationEndpoint replicationEndpoint(ReplicaHealthMonitor monitor, DatabaseNodes nodes,
+			RoutingStatistics statistics, ReplicaSelector selector, ObjectProvider<PoolSaturationMonitor> pools, ReplicaRouterProperties properties,
 			ReplicaHealthProperties health, ConsistencyProperties consistency) {
 		Map<String, Object> settings = new LinkedHashMap<>();
-		boolean builtIn = router.getSelector().getClass() == properties.getBalancing().createSelector().getClass();
+		boolean builtIn = selector.getClass() == properties.getBalancing().createSelector().getClass();
 		settings.put("balancing", builtIn ? properties.getBalancing().name().toLowerCase().replace('_', '-')
-				: "custom (" + router.getSelector().getClass().getName() + ")");
-		settings.put("fallback", router.getFallback().name().toLowerCase());
+				: "custom (" + selector.getClass().getName() + ")");
+		settings.put("fallback", properties.getFallback().name().toLowerCase());
 		settings.put("consistencyMode", consistency.getMode().name().toLowerCase());
 		settings.put("nonTransactionalReads", properties.getNonTransactionalReads().name().toLowerCase());
 		settings.put("maxLagMs", properties.getMaxLag().toMillis());
@@ -47,7 +49,7 @@ public final class ReplicationEndpointAutoConfiguration {
 			settings.put("maxLagBytes", properties.getMaxLagBytes().toBytes());
 		}
 		settings.put("probeIntervalMs", health.getProbeInterval().toMillis());
-		return new ReplicationEndpoint(monitor, router, pools.getIfAvailable(), settings);
+		return new ReplicationEndpoint(monitor, nodes, statistics, pools.getIfAvailable(), settings);
 	}
 
 }

@@ -12,7 +12,7 @@ import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.consistency.redis.RedisConsistencyTokenStore;
 import io.replicarouter.consistency.web.ConsistencyScopeFilter;
 import io.replicarouter.routing.ConsistencyGuard;
-import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.DatabaseNodes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +40,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
-@ConditionalOnBean(ReplicaRoutingDataSource.class)
+@ConditionalOnBean(DatabaseNodes.class)
 @ConditionalOnBooleanProperty(name = "replica-router.consistency.web.enabled", matchIfMissing = true)
 public final class ConsistencyWebAutoConfiguration {
 

@@ -9,7 +9,7 @@ import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DataSourceNode;
-import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
 import org.jspecify.annotations.Nullable;
@@ -34,23 +34,26 @@ import org.jspecify.annotations.Nullable;
  */
 class ReplicaRouterMeterBinder implements MeterBinder {
 
-	private final ReplicaRoutingDataSource router;
+	private final DatabaseNodes nodes;
+
+	private final RoutingStatistics statistics;
 
 	private final ReplicaHealthMonitor monitor;
 
 	private final @Nullable PoolSaturationMonitor pools;
 
-	ReplicaRouterMeterBinder(ReplicaRoutingDataSource router, ReplicaHealthMonitor monitor,
+	ReplicaRouterMeterBinder(DatabaseNodes nodes, RoutingStatistics statistics, ReplicaHealthMonitor monitor,
 			@Nullable PoolSaturationMonitor pools) {
-		this.router = router;
+		this.nodes = nodes;
+		this.statistics = statistics;
 		this.monitor = monitor;
 		this.pools = pools;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		RoutingStatistics statistics = this.router.getStatistics();
-		for (DataSourceNode node : this.router.getNodes().all()) {
+		RoutingStatistics statistics = this.statistics;
+		for (DataSourceNode node : this.nodes.all()) {
 			for (RoutingReason reason : RoutingReason.values()) {
 				FunctionCounter.builder("replica.router.routing", statistics, (stats) -> stats.count(node, reason))
 					.description("Connections bound to a node, by reason")
@@ -59,7 +62,7 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 					.register(registry);
 			}
 		}
-		DataSourceNode primary = this.router.getPrimary();
+		DataSourceNode primary = this.nodes.primary();
 		FunctionCounter.builder("replica.router.fallbacks", statistics,
 				(stats) -> stats.count(primary, RoutingReason.FALLBACK))
 			.description("Reads that ran on the primary because no replica was eligible")
@@ -72,7 +75,7 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 			.description("Read-only transactions run again after their replica failed")
 			.tag("kind", "transaction")
 			.register(registry);
-		for (DataSourceNode replica : this.router.getReplicas()) {
+		for (DataSourceNode replica : this.nodes.replicas()) {
 			String name = replica.name();
 			Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
 				.description("Replication lag of a replica at the last probe")
@@ -97,7 +100,7 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 			.register(registry);
 		PoolSaturationMonitor saturation = this.pools;
 		if (saturation != null) {
-			for (DataSourceNode node : this.router.getNodes().all()) {
+			for (DataSourceNode node : this.nodes.all()) {
 				Gauge.builder("replica.router.pool.saturated", saturation, (pools) -> saturated(pools, node.name()))
 					.description("Whether a node's pool is saturated (1) or not (0)")
 					.tag("pool", node.name())

@@ -8,7 +8,8 @@ import io.replicarouter.cache.CacheStatistics;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
-import io.replicarouter.routing.ReplicaRoutingDataSource;
+import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.RoutingStatistics;
 
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -39,17 +40,17 @@ public final class ReplicaRouterMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaPoolsMeterBinder")
-	@ConditionalOnBean(ReplicaRoutingDataSource.class)
-	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(ReplicaRoutingDataSource router) {
-		return new ReplicaPoolsMeterBinder(router);
+	@ConditionalOnBean(DatabaseNodes.class)
+	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(DatabaseNodes nodes) {
+		return new ReplicaPoolsMeterBinder(nodes);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterMeterBinder")
-	@ConditionalOnBean({ ReplicaRoutingDataSource.class, ReplicaHealthMonitor.class })
-	ReplicaRouterMeterBinder replicaRouterMeterBinder(ReplicaRoutingDataSource router, ReplicaHealthMonitor monitor,
-			ObjectProvider<PoolSaturationMonitor> pools) {
-		return new ReplicaRouterMeterBinder(router, monitor, pools.getIfAvailable());
+	@ConditionalOnBean({ DatabaseNodes.class, RoutingStatistics.class, ReplicaHealthMonitor.class })
+	ReplicaRouterMeterBinder replicaRouterMeterBinder(DatabaseNodes nodes, RoutingStatistics statistics,
+			ReplicaHealthMonitor monitor, ObjectProvider<PoolSaturationMonitor> pools) {
+		return new ReplicaRouterMeterBinder(nodes, statistics, monitor, pools.getIfAvailable());
 	}
 
 }

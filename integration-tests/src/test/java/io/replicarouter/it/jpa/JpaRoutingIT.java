@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * streaming replicas; the server says which node answered.
  */
 @SpringBootTest(classes = JpaRoutingIT.TestApplication.class,
-		properties = { "spring.jpa.hibernate.ddl-auto=none", "spring.jpa.open-in-view=false" })
+		properties = "spring.jpa.hibernate.ddl-auto=none")
 class JpaRoutingIT {
 
 	@DynamicPropertySource

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.replica.NodeHealth;
@@ -20,6 +21,7 @@ import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +37,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.orm.jpa.support.OpenEntityManagerInViewInterceptor;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -158,9 +164,57 @@ class RepositoryReadRetryIT {
 			.isEqualTo(1);
 	}
 
+	@Test
+	void underOpenInViewAQueryRunningOnAKilledReplicaRunsAgainOnTheOtherOne() throws Exception {
+		// Open-in-view (Boot's default in web apps) holds one EntityManager, and so one JDBC
+		// handle, for the whole request; each of its transactions, the run again included,
+		// must get a connection of its own.
+		this.context = start();
+		ServedByRepository repository = this.context.getBean(ServedByRepository.class);
+		EntityManagerFactory entityManagerFactory = this.context.getBean(EntityManagerFactory.class);
+		ExecutorService callers = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<ServedBy>> calls = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				calls.add(callers.submit(() -> inView(entityManagerFactory, () -> {
+					repository.findById(1).orElseThrow();
+					return repository.slowly();
+				})));
+				Thread.sleep(50);
+			}
+			Thread.sleep(300);
+			extension.cluster().replica(0).kill();
+			for (Future<ServedBy> call : calls) {
+				ServedBy servedBy = call.get(20, TimeUnit.SECONDS);
+				assertThat(servedBy.replica).isTrue();
+				assertThat(servedBy.port).isEqualTo(extension.cluster().replica(1).port());
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+	}
+
+	/**
+	 * Run work the way a web request runs under open-in-view: through Spring's own
+	 * interceptor, which Boot registers when {@code spring.jpa.open-in-view} is unset.
+	 */
+	private static <T> T inView(EntityManagerFactory entityManagerFactory, Supplier<T> work) {
+		OpenEntityManagerInViewInterceptor interceptor = new OpenEntityManagerInViewInterceptor();
+		interceptor.setEntityManagerFactory(entityManagerFactory);
+		WebRequest request = new ServletWebRequest(new MockHttpServletRequest());
+		interceptor.preHandle(request);
+		try {
+			return work.get();
+		}
+		finally {
+			interceptor.afterCompletion(request, null);
+		}
+	}
+
 	private ConfigurableApplicationContext start() {
 		List<String> properties = RouterTestApplication.properties(extension.cluster());
-		properties.addAll(List.of("spring.jpa.hibernate.ddl-auto=none", "spring.jpa.open-in-view=false",
+		properties.addAll(List.of("spring.jpa.hibernate.ddl-auto=none",
 				"replica-router.health.max-backoff=1s"));
 		return new SpringApplicationBuilder(JpaApplication.class).web(WebApplicationType.NONE)
 			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
