@@ -1,6 +1,7 @@
 package io.replicarouter.it.jpa;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -172,27 +173,47 @@ class RepositoryReadRetryIT {
 		this.context = start();
 		ServedByRepository repository = this.context.getBean(ServedByRepository.class);
 		EntityManagerFactory entityManagerFactory = this.context.getBean(EntityManagerFactory.class);
-		ExecutorService callers = Executors.newFixedThreadPool(2);
+		ExecutorService caller = Executors.newSingleThreadExecutor();
 		try {
-			List<Future<ServedBy>> calls = new ArrayList<>();
-			for (int i = 0; i < 2; i++) {
-				calls.add(callers.submit(() -> inView(entityManagerFactory, () -> {
-					repository.findById(1).orElseThrow();
-					return repository.slowly();
-				})));
-				Thread.sleep(50);
-			}
-			Thread.sleep(300);
-			extension.cluster().replica(0).kill();
-			for (Future<ServedBy> call : calls) {
-				ServedBy servedBy = call.get(20, TimeUnit.SECONDS);
-				assertThat(servedBy.replica).isTrue();
-				assertThat(servedBy.port).isEqualTo(extension.cluster().replica(1).port());
-			}
+			Future<ServedBy> call = caller.submit(() -> inView(entityManagerFactory, () -> {
+				repository.findById(1).orElseThrow();
+				return repository.slowly();
+			}));
+			int victim = awaitSlowQuery(Duration.ofSeconds(10));
+			extension.cluster().replica(victim).kill();
+			ServedBy servedBy = call.get(20, TimeUnit.SECONDS);
+			assertThat(servedBy.replica).isTrue();
+			assertThat(servedBy.port).isEqualTo(extension.cluster().replica(1 - victim).port());
 		}
 		finally {
-			callers.shutdownNow();
+			caller.shutdownNow();
 		}
+		assertThat(this.context.getBean(ReplicaRoutingDataSource.class).getStatistics().transactionRetries())
+			.as("the query that lost its replica ran again")
+			.isEqualTo(1);
+	}
+
+	/**
+	 * Return the index of the replica running the repository's slow query, once it runs.
+	 */
+	private static int awaitSlowQuery(Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			for (int index = 0; index < 2; index++) {
+				try (Connection connection = extension.cluster().replica(index).connect();
+						Statement statement = connection.createStatement();
+						ResultSet result = statement.executeQuery("select count(*) from pg_stat_activity"
+								+ " where state = 'active' and query like '%from pg_sleep(1.5)%'"
+								+ " and pid <> pg_backend_pid()")) {
+					result.next();
+					if (result.getInt(1) > 0) {
+						return index;
+					}
+				}
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("The slow query did not start on a replica within " + timeout);
 	}
 
 	/**
