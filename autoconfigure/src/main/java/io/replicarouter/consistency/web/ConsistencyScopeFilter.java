@@ -143,7 +143,8 @@ public class ConsistencyScopeFilter extends OncePerRequestFilter {
 			chain.doFilter(request, new TokenWritingResponse(response, consistency));
 		}
 		finally {
-			consistency.dispatchEnded(isAsyncStarted(request));
+			// Spring MVC's view, and the container's for asynchronous servlets of its own.
+			consistency.dispatchEnded(isAsyncStarted(request) || request.isAsyncStarted());
 		}
 	}
 
