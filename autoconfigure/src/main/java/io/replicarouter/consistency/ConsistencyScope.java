@@ -12,21 +12,33 @@ import org.jspecify.annotations.Nullable;
  * WAL positions mean something only for one database cluster, so a scope belongs to the
  * router that first reads or writes through it; another router (another application
  * context in the same JVM, as in test suites) ignores it and, on writing, takes it over.
- * Used by one thread at a time.
+ * <p>
+ * A scope may be shared by several threads: Spring's task executors carry the caller's
+ * scope to the threads that run its tasks (see {@code ConsistencyScopeThreadLocalAccessor}),
+ * so work handed to {@code @Async} methods reads the caller's writes and the other way
+ * round. Its state therefore changes only under its lock, and only ever moves forward;
+ * the write listener may be called on any thread that shares the scope.
  */
 public final class ConsistencyScope {
 
 	private static final ThreadLocal<ConsistencyScope> CURRENT = ThreadLocal.withInitial(ConsistencyScope::new);
 
-	private ConsistencyToken token = ConsistencyToken.EMPTY;
+	private volatile ConsistencyToken token = ConsistencyToken.EMPTY;
 
-	private long seenLsn = -1;
+	private volatile long seenLsn = -1;
 
-	private @Nullable Consumer<ConsistencyToken> onWrite;
+	private volatile @Nullable Consumer<ConsistencyToken> onWrite;
 
-	private @Nullable Object owner;
+	private volatile @Nullable Object owner;
+
+	private final boolean opened;
 
 	private ConsistencyScope() {
+		this(false);
+	}
+
+	private ConsistencyScope(boolean opened) {
+		this.opened = opened;
 	}
 
 	/**
@@ -41,17 +53,51 @@ public final class ConsistencyScope {
 	 * Make a new scope current on this thread until the returned handle is closed, seeded
 	 * with a token (for example one a client sent back).
 	 * @param initial what the scope starts from
-	 * @param onWrite called on this thread each time a write advances the scope's token,
-	 * for example to hand the token back to a client; may be {@code null}
+	 * @param onWrite called each time a write advances the scope's token, for example to
+	 * hand the token back to a client, on the thread that wrote: the one that opened the
+	 * scope or any thread it was handed to; may be {@code null}
 	 * @return a handle that restores the previous scope when closed
 	 */
 	public static Opened open(ConsistencyToken initial, @Nullable Consumer<ConsistencyToken> onWrite) {
-		ConsistencyScope previous = CURRENT.get();
-		ConsistencyScope scope = new ConsistencyScope();
+		ConsistencyScope scope = new ConsistencyScope(true);
 		scope.token = initial;
 		scope.onWrite = onWrite;
+		return enter(scope);
+	}
+
+	/**
+	 * Make an existing scope current on this thread until the returned handle is closed,
+	 * for example a web request's scope again on the thread that continues the request
+	 * after asynchronous processing.
+	 * @param scope the scope
+	 * @return a handle that restores the previous scope when closed
+	 */
+	public static Opened enter(ConsistencyScope scope) {
+		ConsistencyScope previous = CURRENT.get();
 		CURRENT.set(scope);
 		return new Opened(scope, previous);
+	}
+
+	/**
+	 * Return the scope current on this thread if it matters to other threads: one that was
+	 * {@link #open opened}, or a thread's own scope that has recorded anything.
+	 * @return the scope, or {@code null}
+	 */
+	static @Nullable ConsistencyScope currentIfAny() {
+		ConsistencyScope scope = CURRENT.get();
+		return (scope.opened || scope.owner != null || !scope.token.isEmpty()) ? scope : null;
+	}
+
+	/**
+	 * Make the given scope current on this thread, or this thread's own when {@code null}.
+	 */
+	static void setCurrent(@Nullable ConsistencyScope scope) {
+		if (scope != null) {
+			CURRENT.set(scope);
+		}
+		else {
+			CURRENT.remove();
+		}
 	}
 
 	/**
@@ -67,7 +113,12 @@ public final class ConsistencyScope {
 	 * @param other a token, for example from a message
 	 */
 	public void require(ConsistencyToken other) {
-		this.token = this.token.merge(other);
+		if (other.isEmpty()) {
+			return;
+		}
+		synchronized (this) {
+			this.token = this.token.merge(other);
+		}
 	}
 
 	/**
@@ -83,28 +134,45 @@ public final class ConsistencyScope {
 	 * none yet.
 	 */
 	boolean ownedBy(Object router) {
-		if (this.owner == null) {
-			this.owner = router;
+		Object current = this.owner;
+		if (current != null) {
+			return current == router;
 		}
-		return this.owner == router;
+		synchronized (this) {
+			if (this.owner == null) {
+				this.owner = router;
+			}
+			return this.owner == router;
+		}
 	}
 
 	void recordWrite(Object router, long lsn, long writtenAt) {
-		if (!ownedBy(router)) {
+		ConsistencyToken advanced;
+		synchronized (this) {
+			if (this.owner != null && this.owner != router) {
+				this.token = ConsistencyToken.EMPTY;
+				this.seenLsn = -1;
+			}
 			this.owner = router;
-			this.token = ConsistencyToken.EMPTY;
-			this.seenLsn = -1;
+			this.token = this.token.merge(new ConsistencyToken(lsn, writtenAt));
+			advanced = this.token;
 		}
-		this.token = this.token.merge(new ConsistencyToken(lsn, writtenAt));
+		// Outside the lock: the listener may do I/O. Listeners on several threads may see
+		// tokens out of order, so they merge what they get.
 		Consumer<ConsistencyToken> listener = this.onWrite;
 		if (listener != null) {
-			listener.accept(this.token);
+			listener.accept(advanced);
 		}
 	}
 
 	void recordSeen(Object router, long replayLsn) {
-		if (ownedBy(router) && replayLsn > this.seenLsn) {
-			this.seenLsn = replayLsn;
+		if (replayLsn <= this.seenLsn || !ownedBy(router)) {
+			return;
+		}
+		synchronized (this) {
+			if (this.owner == router && replayLsn > this.seenLsn) {
+				this.seenLsn = replayLsn;
+			}
 		}
 	}
 

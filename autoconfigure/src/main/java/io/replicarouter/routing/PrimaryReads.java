@@ -11,7 +11,9 @@ import java.util.function.Supplier;
  * Order order = PrimaryReads.call(() -&gt; orders.findById(id));
  * </pre>
  *
- * Pins nest; the pin ends when the outermost call returns.
+ * Pins nest; the pin ends when the outermost call returns. With Micrometer's
+ * context-propagation library, work handed to Spring's task executors inside a pin is
+ * pinned too ({@link PrimaryReadThreadLocalAccessor}).
  */
 public final class PrimaryReads {
 
@@ -85,6 +87,20 @@ public final class PrimaryReads {
 		}
 		PINNED.set(Boolean.TRUE);
 		return true;
+	}
+
+	/**
+	 * Set or clear the pin of this thread, whatever it was: for a thread that takes over
+	 * work from another.
+	 * @param pinned whether connections are pinned to the primary
+	 */
+	static void pin(boolean pinned) {
+		if (pinned) {
+			PINNED.set(Boolean.TRUE);
+		}
+		else {
+			PINNED.remove();
+		}
 	}
 
 	/**

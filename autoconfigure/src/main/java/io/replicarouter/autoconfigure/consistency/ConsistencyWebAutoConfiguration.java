@@ -11,6 +11,7 @@ import io.replicarouter.consistency.ConsistencyTokenStore;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.consistency.redis.RedisConsistencyTokenStore;
 import io.replicarouter.consistency.web.ConsistencyScopeFilter;
+import io.replicarouter.consistency.web.ConsistencyStoreKeyFilter;
 import io.replicarouter.routing.ConsistencyGuard;
 import io.replicarouter.routing.DatabaseNodes;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +35,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives each servlet request its own consistency scope, carried between requests by a
- * cookie or header, or by Redis ({@code replica-router.consistency.store=redis}).
+ * cookie or header, or by Redis ({@code replica-router.consistency.store=redis}). With a
+ * store, a second filter finds the request's user or session after the security and
+ * session filters have run.
  */
 @AutoConfiguration(after = ReplicaRouterAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -49,6 +52,13 @@ public final class ConsistencyWebAutoConfiguration {
 	 */
 	public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
+	/**
+	 * Runs after the filters that establish the user and the session: Spring Session's
+	 * ({@code Integer.MIN_VALUE + 50}), Spring Security's ({@code -100} by default), and
+	 * any an application registers without an order of its own before this one.
+	 */
+	public static final int STORE_KEY_FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterConsistencyScopeFilter")
 	FilterRegistrationBean<ConsistencyScopeFilter> replicaRouterConsistencyScopeFilter(
@@ -58,8 +68,10 @@ public final class ConsistencyWebAutoConfiguration {
 		ConsistencyTokenStore tokenStore = (properties.getStore() == ConsistencyProperties.Store.REDIS)
 				? store.getIfAvailable() : null;
 		ConsistencyProperties.Web web = properties.getWeb();
+		Key key = properties.getRedis().getKey();
 		ConsistencyScopeFilter filter = new ConsistencyScopeFilter(web.getCookieName(), web.getHeaderName(),
-				web.isCookieSecure(), lifetime, tokenStore, storeKey(properties.getRedis().getKey()));
+				web.isCookieSecure(), lifetime, tokenStore, storeKey(key),
+				(key == Key.SESSION) ? "an HTTP session" : "an authenticated user");
 		FilterRegistrationBean<ConsistencyScopeFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(FILTER_ORDER);
 		registration.setName("replicaRouterConsistencyScopeFilter");
@@ -77,6 +89,17 @@ public final class ConsistencyWebAutoConfiguration {
 			Principal principal = request.getUserPrincipal();
 			return (principal != null) ? "principal:" + principal.getName() : null;
 		};
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "replica-router.consistency.store", havingValue = "redis")
+	@ConditionalOnMissingBean(name = "replicaRouterConsistencyStoreKeyFilter")
+	FilterRegistrationBean<ConsistencyStoreKeyFilter> replicaRouterConsistencyStoreKeyFilter() {
+		FilterRegistrationBean<ConsistencyStoreKeyFilter> registration = new FilterRegistrationBean<>(
+				new ConsistencyStoreKeyFilter());
+		registration.setOrder(STORE_KEY_FILTER_ORDER);
+		registration.setName("replicaRouterConsistencyStoreKeyFilter");
+		return registration;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.it.RouterTestApplication.Read;
@@ -33,14 +34,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * A web application instance for cross-instance read-your-writes tests:
  * {@code POST /kv/{id}?v=} writes, {@code GET /kv/{id}} answers {@code value,port}. An
- * {@code X-User} header stands in for an authenticated user.
+ * {@code X-User} header stands in for an authenticated user. {@code POST /ledger?rows=}
+ * writes rows one transaction each, {@code POST /ledger/callable?rows=} does so in a
+ * Spring MVC {@code Callable}, on Boot's task executor.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 		"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
 		"org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration" })
-@Import({ Queries.class, WebTestApplication.KvController.class })
+@Import({ Queries.class, WebTestApplication.KvController.class, WebTestApplication.LedgerController.class })
 public class WebTestApplication {
 
 	static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, String... properties) {
@@ -101,6 +104,35 @@ public class WebTestApplication {
 		String get(@PathVariable int id) {
 			Read read = this.queries.get(id);
 			return read.value() + "," + read.server().port();
+		}
+
+	}
+
+	@RestController
+	static class LedgerController {
+
+		private final Queries queries;
+
+		LedgerController(Queries queries) {
+			this.queries = queries;
+		}
+
+		@PostMapping("/ledger")
+		String write(@RequestParam("rows") int rows) {
+			return Long.toString(writeRows(rows));
+		}
+
+		@PostMapping("/ledger/callable")
+		Callable<String> writeElsewhere(@RequestParam("rows") int rows) {
+			return () -> Long.toString(writeRows(rows));
+		}
+
+		private long writeRows(int rows) {
+			long last = 0;
+			for (int i = 0; i < rows; i++) {
+				last = this.queries.write();
+			}
+			return last;
 		}
 
 	}
