@@ -1,0 +1,15 @@
+package io.replicarouter.conformance.connectionhandling;
+
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A user who sets {@code DELAYED_ACQUISITION_AND_HOLD}, routing on.
+ */
+@TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_HOLD" })
+class HoldConnectionIT extends ConnectionHandlingConformance {
+
+	HoldConnectionIT() {
+		super(true);
+	}
+
+}

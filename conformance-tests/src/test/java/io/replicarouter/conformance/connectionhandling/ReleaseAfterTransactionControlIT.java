@@ -1,0 +1,15 @@
+package io.replicarouter.conformance.connectionhandling;
+
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A user who sets {@code DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION}, routing off.
+ */
+@TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION", "replica-router.enabled=false" })
+class ReleaseAfterTransactionControlIT extends ConnectionHandlingConformance {
+
+	ReleaseAfterTransactionControlIT() {
+		super(false);
+	}
+
+}
