@@ -228,6 +228,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	Connection acquire(boolean readOnly, boolean autoCommit, int isolation, RoutingConnection handle)
 			throws SQLException {
 		RoutingReason reason = reason(readOnly, autoCommit, isolation);
+		handle.routing(reason);
 		if (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ) {
 			return acquireForRead(reason, handle);
 		}
@@ -624,8 +625,10 @@ public class ReplicaRoutingDataSource implements DataSource {
 
 	private RoutingReason reason(boolean readOnly, boolean autoCommit, int isolation) {
 		// The connection flag is what transaction managers set; the synchronization flag also
-		// covers read-only scopes without a transaction (propagation SUPPORTS).
-		if (readOnly || (autoCommit && TransactionSynchronizationManager.isCurrentTransactionReadOnly())) {
+		// covers read-only scopes without a transaction (propagation SUPPORTS), and read-only
+		// transactions whose manager does not mark the connection (JPA when Hibernate
+		// releases connections after each transaction).
+		if (readOnly || TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
 			if (PrimaryReads.isActive()) {
 				return RoutingReason.PRIMARY_READ;
 			}

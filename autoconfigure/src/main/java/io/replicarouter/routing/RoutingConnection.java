@@ -69,7 +69,13 @@ final class RoutingConnection implements RoutedConnection {
 	private @Nullable RoutingReason reason;
 
 	/**
-	 * Whether the current binding may write on the primary: read-write work there.
+	 * Why the current unit of work is routed as it is, before any fallback.
+	 */
+	private @Nullable RoutingReason requested;
+
+	/**
+	 * Whether the current binding may write on the primary: read-write work, or work in
+	 * auto-commit mode, there.
 	 */
 	private boolean mayWrite;
 
@@ -84,11 +90,15 @@ final class RoutingConnection implements RoutedConnection {
 		this.autoCommit = defaultAutoCommit;
 	}
 
+	void routing(RoutingReason requested) {
+		this.requested = requested;
+	}
+
 	void bound(DataSourceNode node, RoutingReason reason) {
 		this.node = node;
 		this.reason = reason;
-		this.mayWrite = (node.role() == NodeRole.PRIMARY) && !this.readOnly && reason != RoutingReason.PRIMARY_READ
-				&& reason != RoutingReason.SERIALIZABLE_READ;
+		this.mayWrite = (node.role() == NodeRole.PRIMARY) && (this.requested == RoutingReason.READ_WRITE
+				|| this.requested == RoutingReason.NON_TRANSACTIONAL_READ);
 		this.unrecordedWrite = false;
 	}
 
