@@ -225,7 +225,7 @@ public class ConsistencyScopeFilter extends OncePerRequestFilter {
 	 * cross-instance read-your-writes unless it carries the cookie or header.
 	 */
 	void storeKeyMissing() {
-		if (this.warnedAboutMissingKey.compareAndSet(false, true)) {
+		if (this.store != null && this.warnedAboutMissingKey.compareAndSet(false, true)) {
 			logger.warn("A request wrote to the database without " + this.storeKeyDescription
 					+ ", so its consistency token could not be stored: unless the client sends the cookie or header"
 					+ " back, other instances may serve its next reads from a replica that has not replayed the write."

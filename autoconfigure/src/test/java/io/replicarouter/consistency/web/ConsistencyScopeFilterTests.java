@@ -25,6 +25,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -162,7 +163,14 @@ class ConsistencyScopeFilterTests {
 		assertThat(output).doesNotContain("replica-router.consistency.redis.key");
 	}
 
-	private ConsistencyScopeFilter filter(ConsistencyTokenStore store) {
+	@Test
+	void writesWithoutAStoreAreNotReported(CapturedOutput output) throws Exception {
+		new MockFilterChain(servlet((request, response) -> write()), filter(null))
+			.doFilter(new MockHttpServletRequest(), new MockHttpServletResponse());
+		assertThat(output).doesNotContain("replica-router.consistency.redis.key");
+	}
+
+	private ConsistencyScopeFilter filter(@Nullable ConsistencyTokenStore store) {
 		return new ConsistencyScopeFilter(COOKIE, HEADER, false, Duration.ofSeconds(2), store, (request) -> {
 			Principal principal = request.getUserPrincipal();
 			return (principal != null) ? "principal:" + principal.getName() : null;
