@@ -165,6 +165,24 @@ public final class ConsistencyScope {
 		}
 	}
 
+	/**
+	 * Forget the scope's token if its write is older than the given time: it requires
+	 * nothing any more, and must not be merged into the next one (a token of unknown
+	 * position would keep that one on the primary).
+	 * @param writtenBefore epoch milliseconds
+	 */
+	void expireTokenWrittenBefore(long writtenBefore) {
+		ConsistencyToken current = this.token;
+		if (current.isEmpty() || current.writtenAt() >= writtenBefore) {
+			return;
+		}
+		synchronized (this) {
+			if (!this.token.isEmpty() && this.token.writtenAt() < writtenBefore) {
+				this.token = ConsistencyToken.EMPTY;
+			}
+		}
+	}
+
 	void recordSeen(Object router, long replayLsn) {
 		if (replayLsn <= this.seenLsn || !ownedBy(router)) {
 			return;

@@ -10,6 +10,12 @@ import org.jspecify.annotations.Nullable;
  * when that write happened. Immutable. Its text form, {@code 1.<lsn hex>.<epoch millis
  * hex>}, travels in cookies, headers, messages or Redis; text from outside is untrusted,
  * and {@link #parse(String)} accepts only that exact form.
+ * <p>
+ * A write whose position could not be read (the primary failed right after the commit)
+ * gives a token of unknown position, {@code 1.u.<epoch millis hex>}: its scope reads from
+ * the primary until every replica in rotation has replayed the write. That requirement
+ * survives the text form and every merge: merged with any other token, the unknown
+ * position wins, since no known position says what the unknown one was.
  *
  * @param lsn the WAL position, or -1 when unknown
  * @param writtenAt when the write committed, in epoch milliseconds, or 0 when never
@@ -23,7 +29,9 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 
 	private static final int MAX_LENGTH = 40;
 
-	private static final Pattern FORMAT = Pattern.compile("1\\.[0-9a-f]{1,16}\\.[0-9a-f]{1,16}");
+	private static final Pattern FORMAT = Pattern.compile("1\\.(?:[0-9a-f]{1,16}|u)\\.[0-9a-f]{1,16}");
+
+	private static final String UNKNOWN = "u";
 
 	/**
 	 * Return whether this token requires anything.
@@ -31,6 +39,14 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 	 */
 	public boolean isEmpty() {
 		return this.writtenAt == 0;
+	}
+
+	/**
+	 * Return whether this token stands for a write whose WAL position is not known.
+	 * @return whether the position is unknown
+	 */
+	public boolean isPositionUnknown() {
+		return !isEmpty() && this.lsn < 0;
 	}
 
 	/**
@@ -45,7 +61,8 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		if (isEmpty()) {
 			return other;
 		}
-		return new ConsistencyToken(Math.max(this.lsn, other.lsn), Math.max(this.writtenAt, other.writtenAt));
+		long lsn = (isPositionUnknown() || other.isPositionUnknown()) ? -1 : Math.max(this.lsn, other.lsn);
+		return new ConsistencyToken(lsn, Math.max(this.writtenAt, other.writtenAt));
 	}
 
 	/**
@@ -56,7 +73,8 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		if (isEmpty()) {
 			return "";
 		}
-		return "1." + Long.toHexString(Math.max(this.lsn, 0)) + "." + Long.toHexString(this.writtenAt);
+		String position = isPositionUnknown() ? UNKNOWN : Long.toHexString(this.lsn);
+		return "1." + position + "." + Long.toHexString(this.writtenAt);
 	}
 
 	/**
@@ -71,9 +89,9 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		}
 		int second = text.indexOf('.', 2);
 		try {
-			long lsn = Long.parseUnsignedLong(text, 2, second, 16);
+			long lsn = text.startsWith(UNKNOWN, 2) ? -1 : Long.parseUnsignedLong(text, 2, second, 16);
 			long writtenAt = Long.parseUnsignedLong(text, second + 1, text.length(), 16);
-			if (lsn < 0 || writtenAt <= 0) {
+			if ((lsn < 0 && !text.startsWith(UNKNOWN, 2)) || writtenAt <= 0) {
 				return Optional.empty();
 			}
 			return Optional.of(new ConsistencyToken(lsn, writtenAt));

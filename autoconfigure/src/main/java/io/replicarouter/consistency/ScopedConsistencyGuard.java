@@ -84,7 +84,9 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 						+ "); reads of this scope go to the primary for " + this.tokenTtlMillis + " ms");
 			}
 		}
-		ConsistencyScope.current().recordWrite(this, lsn, now);
+		ConsistencyScope scope = ConsistencyScope.current();
+		scope.expireTokenWrittenBefore(now - tokenLifetime().toMillis());
+		scope.recordWrite(this, lsn, now);
 	}
 
 	@Override

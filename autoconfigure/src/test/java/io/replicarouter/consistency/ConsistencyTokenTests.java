@@ -26,6 +26,18 @@ class ConsistencyTokenTests {
 	}
 
 	@Test
+	void anUnknownPositionSurvivesTheTextFormAndEveryMerge() {
+		ConsistencyToken unknown = new ConsistencyToken(-1, 1_763_000_000_000L);
+		assertThat(unknown.encode()).startsWith("1.u.");
+		assertThat(ConsistencyToken.parse(unknown.encode())).contains(unknown);
+		ConsistencyToken known = new ConsistencyToken(0x5000, 1_763_000_005_000L);
+		assertThat(unknown.merge(known).isPositionUnknown()).isTrue();
+		assertThat(known.merge(unknown).isPositionUnknown()).isTrue();
+		assertThat(known.merge(unknown).writtenAt()).isEqualTo(known.writtenAt());
+		assertThat(ConsistencyToken.parse("1.uu.5")).isEmpty();
+	}
+
+	@Test
 	void rejectsMalformedTamperedAndOversizedText() {
 		String[] bad = { null, "", "1", "1.", "1..", "2.10.10", "1.10", "1.10.", "1.-1.10", "1.10.0", "1.zz.10",
 				"1.10.10.10", " 1.10.10", "1.10.10 ", "1.10000000000000000.10", "1.10.10000000000000000",

@@ -1,5 +1,9 @@
 package io.replicarouter.consistency;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +13,9 @@ import io.replicarouter.routing.ConsistencyGuard;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 class ScopedConsistencyGuardTests {
 
@@ -61,6 +68,29 @@ class ScopedConsistencyGuardTests {
 				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
 		inScope(new ConsistencyToken(-1, NOW - 3000),
 				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+	}
+
+	@Test
+	void aWriteOfUnknownPositionKeepsItsScopeOnThePrimaryAcrossATokenRoundTripAndAMerge() {
+		ConsistencyToken unknown = new ConsistencyToken(-1, NOW - 3000);
+		ConsistencyToken afterTheRoundTrip = ConsistencyToken.parse(unknown.encode()).orElseThrow();
+		ConsistencyToken merged = afterTheRoundTrip.merge(new ConsistencyToken(500, NOW - 4000));
+		inScope(merged, () -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
+	}
+
+	@Test
+	void anExpiredTokenOfUnknownPositionDoesNotKeepLaterWritesOnThePrimary() throws SQLException {
+		Connection primary = mock(Connection.class);
+		Statement statement = mock(Statement.class);
+		ResultSet result = mock(ResultSet.class);
+		given(primary.createStatement()).willReturn(statement);
+		given(statement.executeQuery(anyString())).willReturn(result);
+		given(result.next()).willReturn(true);
+		given(result.getLong(1)).willReturn(900L);
+		inScope(new ConsistencyToken(-1, NOW - 60_000), () -> {
+			this.lsn.afterWrite(primary);
+			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(900);
+		});
 	}
 
 	@Test

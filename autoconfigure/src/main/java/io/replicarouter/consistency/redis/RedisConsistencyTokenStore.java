@@ -21,7 +21,8 @@ public class RedisConsistencyTokenStore implements ConsistencyTokenStore {
 
 	/**
 	 * Keeps the larger WAL position and the later write time of the stored and the new
-	 * token. Both are hexadecimal without leading zeros, so the longer one is larger, and
+	 * token, as {@link ConsistencyToken#merge} does: an unknown position ({@code u}) wins.
+	 * Known ones are hexadecimal without leading zeros, so the longer one is larger, and
 	 * among equal lengths the one that sorts last; no conversion to Lua's floating-point
 	 * numbers, which would lose precision on large positions.
 	 */
@@ -32,13 +33,17 @@ public class RedisConsistencyTokenStore implements ConsistencyTokenStore {
 			  end
 			  if a > b then return a else return b end
 			end
+			local function position(a, b)
+			  if a == 'u' or b == 'u' then return 'u' end
+			  return larger(a, b)
+			end
 			local token = ARGV[1]
 			local stored = redis.call('GET', KEYS[1])
 			if stored then
-			  local _, _, storedLsn, storedAt = string.find(stored, '^1%.(%x+)%.(%x+)$')
-			  local _, _, lsn, at = string.find(token, '^1%.(%x+)%.(%x+)$')
+			  local _, _, storedLsn, storedAt = string.find(stored, '^1%.(%w+)%.(%x+)$')
+			  local _, _, lsn, at = string.find(token, '^1%.(%w+)%.(%x+)$')
 			  if storedLsn and lsn then
-			    token = '1.' .. larger(storedLsn, lsn) .. '.' .. larger(storedAt, at)
+			    token = '1.' .. position(storedLsn, lsn) .. '.' .. larger(storedAt, at)
 			  end
 			end
 			redis.call('SET', KEYS[1], token, 'PX', ARGV[2])

@@ -82,6 +82,15 @@ class RedisConsistencyTokenStoreIT {
 	}
 
 	@Test
+	void anUnknownPositionWinsTheMergeEitherWay() {
+		store.save("user-5", new ConsistencyToken(0x100, 1_000), Duration.ofSeconds(30));
+		store.save("user-5", new ConsistencyToken(-1, 2_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-5")).contains(new ConsistencyToken(-1, 2_000));
+		store.save("user-5", new ConsistencyToken(0x300, 3_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-5")).contains(new ConsistencyToken(-1, 3_000));
+	}
+
+	@Test
 	void anEmptyTokenLeavesTheStoredOneAlone() {
 		store.save("user-3", new ConsistencyToken(0x100, 1_000), Duration.ofSeconds(30));
 		store.save("user-3", ConsistencyToken.EMPTY, Duration.ofSeconds(30));
