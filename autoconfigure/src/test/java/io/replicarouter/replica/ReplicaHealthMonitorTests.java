@@ -50,7 +50,7 @@ class ReplicaHealthMonitorTests {
 	}
 
 	@Test
-	void replicaWhoseProbeFailsIsHandedToTheListenersAndThePrimaryIsNot() throws SQLException {
+	void everyNodeWhoseProbeFailsIsHandedToTheStoppedAnsweringListeners() throws SQLException {
 		DataSource primaryPool = mock(DataSource.class);
 		DataSource replicaPool = mock(DataSource.class);
 		given(primaryPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
