@@ -1,5 +1,6 @@
 package io.replicarouter.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,7 +45,9 @@ public class CircuitBreaker {
 
 	private final int failureThreshold;
 
-	private final long openNanos;
+	private final long openMillis;
+
+	private final Clock clock;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
 
@@ -60,8 +63,19 @@ public class CircuitBreaker {
 	 * @param openDuration how long it stays open before a trial call
 	 */
 	public CircuitBreaker(int failureThreshold, Duration openDuration) {
+		this(failureThreshold, openDuration, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a breaker that reads the time from the given clock.
+	 * @param failureThreshold failures in a row that open it, at least 1
+	 * @param openDuration how long it stays open before a trial call
+	 * @param clock the clock
+	 */
+	public CircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
 		this.failureThreshold = Math.max(1, failureThreshold);
-		this.openNanos = openDuration.toNanos();
+		this.openMillis = openDuration.toMillis();
+		this.clock = clock;
 	}
 
 	/**
@@ -81,7 +95,7 @@ public class CircuitBreaker {
 		if (current == State.CLOSED) {
 			return true;
 		}
-		if (current == State.OPEN && System.nanoTime() - this.openedAt.get() >= this.openNanos) {
+		if (current == State.OPEN && this.clock.millis() - this.openedAt.get() >= this.openMillis) {
 			return this.state.compareAndSet(State.OPEN, State.HALF_OPEN);
 		}
 		return false;
@@ -112,10 +126,10 @@ public class CircuitBreaker {
 		int failures = this.consecutiveFailures.incrementAndGet();
 		State current = this.state.get();
 		if (current == State.HALF_OPEN || (current == State.CLOSED && failures >= this.failureThreshold)) {
-			this.openedAt.set(System.nanoTime());
+			this.openedAt.set(this.clock.millis());
 			if (this.state.getAndSet(State.OPEN) != State.OPEN) {
 				logger.warn("Redis is failing (" + failure.getMessage() + "): cache circuit open, cached methods run "
-						+ "against the database for " + this.openNanos / 1_000_000 + " ms before Redis is tried again");
+						+ "against the database for " + this.openMillis + " ms before Redis is tried again");
 			}
 		}
 		else if (current == State.CLOSED && logger.isDebugEnabled()) {

@@ -1,5 +1,6 @@
 package io.replicarouter.replica;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,9 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 
 	private final double threshold;
 
-	private final long periodNanos;
+	private final long periodMillis;
+
+	private final Clock clock;
 
 	private final Duration sampleInterval;
 
@@ -53,9 +56,23 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 	 * @param sampleInterval how often to sample the pools
 	 */
 	public PoolSaturationMonitor(DatabaseNodes nodes, double threshold, Duration period, Duration sampleInterval) {
+		this(nodes, threshold, period, sampleInterval, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a monitor that reads the time from the given clock.
+	 * @param nodes the nodes whose pools to watch
+	 * @param threshold the usage, from 0 to 1, that counts as busy
+	 * @param period how long usage must stay busy to saturate, and calm to clear
+	 * @param sampleInterval how often to sample the pools
+	 * @param clock the clock
+	 */
+	public PoolSaturationMonitor(DatabaseNodes nodes, double threshold, Duration period, Duration sampleInterval,
+			Clock clock) {
 		this.nodes = nodes;
 		this.threshold = threshold;
-		this.periodNanos = period.toNanos();
+		this.periodMillis = period.toMillis();
+		this.clock = clock;
 		this.sampleInterval = sampleInterval;
 		for (DataSourceNode node : nodes.all()) {
 			this.trackers.put(node.name(), new Tracker());
@@ -70,7 +87,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 	 */
 	public List<PoolUsage> usage() {
 		List<PoolUsage> usage = new ArrayList<>();
-		long now = System.nanoTime();
+		long now = this.clock.millis();
 		for (DataSourceNode node : this.nodes.all()) {
 			Sample sample = sample(node);
 			Tracker tracker = this.trackers.get(node.name());
@@ -95,7 +112,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 	 * Sample every pool once and update its saturation.
 	 */
 	public void sampleAll() {
-		long now = System.nanoTime();
+		long now = this.clock.millis();
 		for (DataSourceNode node : this.nodes.all()) {
 			Sample sample = sample(node);
 			if (sample != null) {
@@ -112,9 +129,9 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 				if (tracker.busySince < 0) {
 					tracker.busySince = now;
 				}
-				if (!tracker.saturated && (sample.waiting > 0 || now - tracker.busySince >= this.periodNanos)) {
+				if (!tracker.saturated && (sample.waiting > 0 || now - tracker.busySince >= this.periodMillis)) {
 					tracker.saturated = true;
-					tracker.saturatedSince = Instant.now();
+					tracker.saturatedSince = Instant.ofEpochMilli(now);
 					logger.warn("Pool " + name + " is saturated: " + sample.active + " of " + sample.max
 							+ " connections in use, " + sample.waiting + " threads waiting");
 				}
@@ -124,7 +141,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 				if (tracker.calmSince < 0) {
 					tracker.calmSince = now;
 				}
-				if (tracker.saturated && now - tracker.calmSince >= this.periodNanos) {
+				if (tracker.saturated && now - tracker.calmSince >= this.periodMillis) {
 					tracker.saturated = false;
 					tracker.saturatedSince = null;
 					logger.info("Pool " + name + " is no longer saturated");

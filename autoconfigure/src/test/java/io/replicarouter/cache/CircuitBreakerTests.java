@@ -3,6 +3,7 @@ package io.replicarouter.cache;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.replicarouter.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +16,9 @@ class CircuitBreakerTests {
 	private final IllegalStateException failure = new IllegalStateException("Redis down");
 
 	@Test
-	void opensAfterTheThresholdAndClosesOnASuccessfulTrial() throws InterruptedException {
-		CircuitBreaker breaker = new CircuitBreaker(2, Duration.ofMillis(50));
+	void opensAfterTheThresholdAndClosesOnASuccessfulTrial() {
+		MutableClock clock = new MutableClock();
+		CircuitBreaker breaker = new CircuitBreaker(2, Duration.ofMillis(50), clock);
 		AtomicInteger closed = new AtomicInteger();
 		breaker.onClose(closed::incrementAndGet);
 		breaker.onFailure(this.failure);
@@ -24,7 +26,9 @@ class CircuitBreakerTests {
 		breaker.onFailure(this.failure);
 		assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThat(breaker.allowRequest()).isFalse();
-		Thread.sleep(60);
+		clock.advance(Duration.ofMillis(49));
+		assertThat(breaker.allowRequest()).isFalse();
+		clock.tick();
 		assertThat(breaker.allowRequest()).isTrue();
 		assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
 		breaker.onSuccess();

@@ -9,6 +9,7 @@ import io.replicarouter.replica.PoolSaturationMonitor.PoolUsage;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NodeRole;
+import io.replicarouter.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +23,10 @@ class PoolSaturationMonitorTests {
 
 	private final HikariPoolMXBean pool = mock(HikariPoolMXBean.class);
 
+	private final MutableClock clock = new MutableClock();
+
 	private final PoolSaturationMonitor monitor = new PoolSaturationMonitor(nodes(), 0.9, Duration.ofMillis(300),
-			Duration.ofSeconds(1));
+			Duration.ofSeconds(1), this.clock);
 
 	@Test
 	void threadsWaitingSaturateAtOnce() {
@@ -35,25 +38,29 @@ class PoolSaturationMonitorTests {
 	}
 
 	@Test
-	void aMomentaryWaitDoesNotMakeTheStatusFlap() throws InterruptedException {
+	void aMomentaryWaitDoesNotMakeTheStatusFlap() {
 		load(8, 8, 1);
 		assertThat(primary().saturated()).isTrue();
 		load(2, 8, 0);
 		assertThat(primary().saturated()).as("calm, but not for the whole period yet").isTrue();
-		Thread.sleep(100);
+		this.clock.advance(Duration.ofMillis(100));
 		load(8, 8, 1);
 		assertThat(primary().saturated()).isTrue();
 		load(2, 8, 0);
 		assertThat(primary().saturated()).isTrue();
-		Thread.sleep(350);
+		this.clock.advance(Duration.ofMillis(299));
+		assertThat(primary().saturated()).as("calm, one millisecond short of the period").isTrue();
+		this.clock.tick();
 		assertThat(primary().saturated()).as("calm for the whole period").isFalse();
 	}
 
 	@Test
-	void highUsageSaturatesOnlyOnceItLastsThePeriod() throws InterruptedException {
+	void highUsageSaturatesOnlyOnceItLastsThePeriod() {
 		load(8, 8, 0);
 		assertThat(primary().saturated()).isFalse();
-		Thread.sleep(350);
+		this.clock.advance(Duration.ofMillis(299));
+		assertThat(primary().saturated()).isFalse();
+		this.clock.tick();
 		assertThat(primary().saturated()).isTrue();
 	}
 

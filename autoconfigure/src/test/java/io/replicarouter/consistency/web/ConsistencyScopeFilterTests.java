@@ -16,6 +16,7 @@ import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ConsistencyScope;
 import io.replicarouter.consistency.ConsistencyToken;
 import io.replicarouter.consistency.ConsistencyTokenStore;
+import io.replicarouter.testing.MutableClock;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -49,7 +50,7 @@ class ConsistencyScopeFilterTests {
 
 	private static final String HEADER = "X-Consistency-Token";
 
-	private final TickingClock clock = new TickingClock();
+	private final MutableClock clock = new MutableClock();
 
 	private final ScopedConsistencyGuard guard = new ScopedConsistencyGuard(ConsistencyMode.STICKY, Duration.ZERO,
 			Duration.ofSeconds(2), Duration.ofSeconds(2), this.clock);
@@ -233,36 +234,6 @@ class ConsistencyScopeFilterTests {
 	interface Handler {
 
 		void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
-
-	}
-
-	static final class TickingClock extends Clock {
-
-		private long millis = System.currentTimeMillis();
-
-		synchronized void tick() {
-			this.millis++;
-		}
-
-		@Override
-		public synchronized long millis() {
-			return this.millis;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
 
 	}
 
