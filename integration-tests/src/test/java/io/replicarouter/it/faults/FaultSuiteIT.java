@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +40,13 @@ import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import redis.embedded.RedisServer;
 
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -52,9 +59,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (primary and two streaming replicas, Hikari pools, a Redis cache) while faults are
  * injected one at a time, for real. For each fault it records what callers saw, checks the
  * ledger of acknowledged writes, times the longest call and the recovery, and follows the
- * health indicators; the table is printed and saved to {@code target/fault-report.md}.
- * Every row is checked, and the test fails listing each row's problems.
+ * health indicators.
+ * <p>
+ * One test per fault, so that a fault can be run alone
+ * ({@code -Dit.test='FaultSuiteIT#replicaKill*'}). The tests share the cluster, Redis, the
+ * application and its workload, and run in order: the control first (it needs the
+ * replicas before the application loads them), the faults that change the topology last.
+ * Each test records its row and fails listing the row's problems; after the last test
+ * the rows of the tests that ran are printed and saved to {@code target/fault-report.md}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
 
 	private static final String PASSWORD = "rr-Fault-Secret-7e2a";
@@ -76,6 +91,8 @@ class FaultSuiteIT {
 
 	private static final Path REPORT = Path.of("target", "fault-report.md");
 
+	private final List<FaultReport.Row> rows = new ArrayList<>();
+
 	private PostgresReplicationCluster cluster;
 
 	private ConfigurableApplicationContext context;
@@ -90,146 +107,57 @@ class FaultSuiteIT {
 
 	private Timeouts timeouts;
 
-	@Test
-	void everyFaultKeepsThePromise() throws Exception {
+	@BeforeAll
+	void startClusterAndRedis() throws Exception {
 		this.cluster = PostgresReplicationCluster.builder().replicas(2).password(PASSWORD).build();
-		FaultReport report = null;
-		try {
-			this.cluster.start();
-			createTables();
-			replicateSynchronously();
-			try (ServerSocket socket = new ServerSocket(0)) {
-				this.redisPort = socket.getLocalPort();
-			}
-			this.redis = startRedis();
-			FaultReport.Row control = staleReadControl();
-			this.context = FaultSuiteApplication.start(properties());
-			this.timeouts = Timeouts.of(this.context);
-			report = new FaultReport(this.timeouts.describe());
-			report.add(control);
-			this.health = new HealthTimeline(this.context);
-			this.workload = new Workload(this.context.getBean(Ledger.class), THREADS);
-			runFaults(report);
+		this.cluster.start();
+		createTables();
+		replicateSynchronously();
+		try (ServerSocket socket = new ServerSocket(0)) {
+			this.redisPort = socket.getLocalPort();
 		}
-		finally {
+		this.redis = startRedis();
+	}
+
+	@AfterAll
+	void stopEverythingAndSaveTheReport() throws Exception {
+		try {
 			if (this.workload != null) {
 				this.workload.close();
 			}
 			if (this.health != null) {
 				this.health.close();
 			}
-			if (report != null) {
+			if (!this.rows.isEmpty()) {
+				FaultReport report = new FaultReport((this.timeouts != null) ? this.timeouts.describe()
+						: "Only the control ran: the suite's application was not started.");
+				this.rows.forEach(report::add);
 				report.save(REPORT);
 				System.out.println(report.markdown());
 			}
+		}
+		finally {
 			if (this.context != null) {
 				this.context.close();
 			}
 			if (this.redis != null && this.redis.isActive()) {
 				this.redis.stop();
 			}
-			this.cluster.close();
+			if (this.cluster != null) {
+				this.cluster.close();
+			}
 		}
-		List<String> problems = report.rows()
-			.stream()
-			.flatMap((row) -> row.problems().stream().map((problem) -> row.fault() + ": " + problem))
-			.toList();
-		assertThat(report.rows()).hasSize(11);
-		assertThat(problems).as("problems (table in %s):%n%s", REPORT.toAbsolutePath(), report.markdown()).isEmpty();
-	}
-
-	private void runFaults(FaultReport report) throws Exception {
-		PostgresNode primary = this.cluster.primary();
-		PostgresNode replica1 = this.cluster.replica(0);
-		PostgresNode replica2 = this.cluster.replica(1);
-		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
-		BooleanSupplier allReplicasInRotation = () -> monitor.replicaHealth().stream().allMatch(NodeHealth::isEligible);
-
-		// Warm-up, not counted: pools fill (until then a borrower may wait, which the
-		// connectionPools indicator reports), the cache fills, the JIT compiles.
-		Thread.sleep(2000);
-		DatabaseNodes nodes = this.context.getBean(DatabaseNodes.class);
-		long warmUpUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-		while (!(nodes.all().stream().allMatch(FaultSuiteIT::isFull) && "UP".equals(this.health.pools()))
-				&& System.nanoTime() < warmUpUntil) {
-			Thread.sleep(50);
-		}
-		Thread.sleep(1000);
-		report.add(new Run("none (baseline)").replicationHealth("UP").recoveryBound(Duration.ZERO).run(() -> {
-		}, () -> {
-		}, () -> true));
-
-		report.add(new Run("replica kill -9, restart").stallBound(this.timeouts.replicaFailure())
-			.poolsMayWaitForTheLostNode()
-			.recoveryBound(this.timeouts.replicaRejoin())
-			.replicationHealth("UP", "DEGRADED", "UP")
-			.run(replica1::kill, replica1::start, allReplicasInRotation));
-
-		report.add(new Run("replica SIGSTOP (black hole), SIGCONT").stallBound(this.timeouts.replicaFailure())
-			.poolsMayWaitForTheLostNode()
-			.recoveryBound(this.timeouts.replicaRejoin())
-			.replicationHealth("UP", "DEGRADED", "UP")
-			.run(replica1::pause, replica1::resume, allReplicasInRotation));
-
-		report.add(new Run("lag spike on one replica").stallBound(this.timeouts.healthyPath())
-			.recoveryBound(this.timeouts.lagRejoin())
-			.replicationHealth("UP", "DEGRADED", "UP")
-			.run(() -> replica2.setReplayDelay(lagSpike()), replica2::clearReplayDelay, allReplicasInRotation));
-
-		report.add(new Run("lag spike on all replicas (reads fall back to the primary)")
-			.stallBound(this.timeouts.healthyPath())
-			.recoveryBound(this.timeouts.lagRejoin())
-			.replicationHealth("UP", "DEGRADED", "UP")
-			.run(() -> this.cluster.replicas().forEach((replica) -> replica.setReplayDelay(lagSpike())),
-					() -> this.cluster.replicas().forEach(PostgresNode::clearReplayDelay), allReplicasInRotation));
-
-		report.add(new Run("primary stop, restart").stallBound(this.timeouts.primaryFailure())
-			.poolsMayWaitForTheLostNode()
-			.writesMayFailWhilePrimaryIsGone()
-			.recoveryBound(this.timeouts.primaryReturn())
-			.replicationHealth("UP", "DOWN", "UP")
-			.run(primary::stop, primary::start,
-					() -> monitor.primaryHealth().state() == NodeState.UP && "UP".equals(this.health.pools())));
-
-		report.add(new Run("Redis kill -9, restart").stallBound(this.timeouts.redisFailure())
-			.recoveryBound(this.timeouts.redisReturn(FAULT_DURATION))
-			.replicationHealth("UP")
-			// while Redis is down, each half-open trial fails and opens the circuit again
-			.circuit("CLOSED( → OPEN( → HALF_OPEN)?)+ → CLOSED")
-			.run(this::killRedis, () -> this.redis = startRedis(), this::cachingResumed));
-
-		report.add(poolExhaustion());
-
-		// Last: the old primary cannot come back (it would be a second primary), so no heal.
-		PostgresNode[] promoted = new PostgresNode[1];
-		report.add(new Run("primary kill -9, most advanced replica promoted").stallBound(this.timeouts.primaryFailure())
-			.writesMayFailWhilePrimaryIsGone()
-			.poolsMayWaitForTheLostNode()
-			.recoveryBound(this.timeouts.primaryReturn())
-			.noHeal()
-			// The promoted server is still configured as a replica: MISCONFIGURED, so DEGRADED.
-			// The monitor may find the new primary one probe before it finds the promoted
-			// replica: UP for that moment.
-			.replicationHealthMatching("UP → DOWN( → UP)? → DEGRADED")
-			.run(primary::kill, () -> {
-				promoted[0] = mostAdvanced(replica1, replica2);
-				promoted[0].promote();
-			}, () -> monitor.primaryHealth().state() == NodeState.UP && "UP".equals(this.health.pools())));
-
-		// The ledger once more, on the promoted primary.
-		Map<Long, Long> acknowledged = this.workload.acknowledged();
-		long missing = missing(promoted[0], acknowledged);
-		report.add(new FaultReport.Row("all acknowledged writes of the run, on the promoted primary", 0, 0,
-				acknowledged.size(), 0, List.of(), missing, 0, 0, 0, -1, 0, "–",
-				(missing == 0) ? List.of() : List.of(missing + " acknowledged writes missing")));
 	}
 
 	/**
 	 * The stale-read detector must be able to see a stale read: without read-your-writes
 	 * and with replicas behind (but within max-lag, so in rotation), write-then-read pairs
-	 * must read stale.
+	 * must read stale. It runs its own application, before the suite's starts.
 	 */
-	private FaultReport.Row staleReadControl() throws Exception {
+	@Test
+	@Order(1)
+	void controlWithConsistencyOffTheDetectorSeesStaleReadsFromLaggingReplicas() throws Exception {
+		assertThat(this.context).as("the control runs before the suite's application starts").isNull();
 		Map<String, String> properties = properties();
 		properties.put("replica-router.consistency.mode", "none");
 		Duration behind = Duration.ofMillis(300);
@@ -250,19 +178,83 @@ class FaultSuiteIT {
 		finally {
 			this.cluster.heal();
 		}
-		return new FaultReport.Row("control: consistency.mode=none, replicas " + behind.toMillis()
+		assertNoProblems(new FaultReport.Row("control: consistency.mode=none, replicas " + behind.toMillis()
 				+ " ms behind (the detector must see stale reads)", pairs, 0, pairs, 0, List.of(), 0, stale, 0, 0, -1, 0,
-				"–", (stale > 0) ? List.of() : List.of("no stale read seen without read-your-writes: the detector is blind"));
+				"–", (stale > 0) ? List.of() : List.of("no stale read seen without read-your-writes: the detector is blind")));
 	}
 
-	private static boolean isFull(io.replicarouter.routing.DataSourceNode node) {
-		HikariDataSource pool = (HikariDataSource) node.dataSource();
-		return pool.getHikariPoolMXBean() != null
-				&& pool.getHikariPoolMXBean().getTotalConnections() == pool.getMaximumPoolSize();
+	@Test
+	@Order(2)
+	void baselineWithoutAFaultNoCallFailsOrStallsAndHealthStaysUp() throws Exception {
+		assertNoProblems(fault("none (baseline)").replicationHealth("UP").recoveryBound(Duration.ZERO).run(() -> {
+		}, () -> {
+		}, () -> true));
 	}
 
-	private Duration lagSpike() {
-		return this.timeouts.maxLag().multipliedBy(3);
+	@Test
+	@Order(3)
+	void replicaKillFailsNoCallAndTheRestartedReplicaRejoinsInTime() throws Exception {
+		PostgresNode replica = this.cluster.replica(0);
+		assertNoProblems(fault("replica kill -9, restart").stallBound(this.timeouts.replicaFailure())
+			.poolsMayWaitForTheLostNode()
+			.recoveryBound(this.timeouts.replicaRejoin())
+			.replicationHealth("UP", "DEGRADED", "UP")
+			.run(replica::kill, replica::start, this::allReplicasInRotation));
+	}
+
+	@Test
+	@Order(4)
+	void replicaSigstopFailsNoCallAndTheResumedReplicaRejoinsInTime() throws Exception {
+		PostgresNode replica = this.cluster.replica(0);
+		assertNoProblems(fault("replica SIGSTOP (black hole), SIGCONT").stallBound(this.timeouts.replicaFailure())
+			.poolsMayWaitForTheLostNode()
+			.recoveryBound(this.timeouts.replicaRejoin())
+			.replicationHealth("UP", "DEGRADED", "UP")
+			.run(replica::pause, replica::resume, this::allReplicasInRotation));
+	}
+
+	@Test
+	@Order(5)
+	void lagSpikeOnOneReplicaServesNoStaleReadAndTheReplicaRejoinsInTime() throws Exception {
+		PostgresNode replica = this.cluster.replica(1);
+		assertNoProblems(fault("lag spike on one replica").stallBound(this.timeouts.healthyPath())
+			.recoveryBound(this.timeouts.lagRejoin())
+			.replicationHealth("UP", "DEGRADED", "UP")
+			.run(() -> replica.setReplayDelay(lagSpike()), replica::clearReplayDelay, this::allReplicasInRotation));
+	}
+
+	@Test
+	@Order(6)
+	void lagSpikeOnAllReplicasFallsBackToThePrimaryWithoutFailedOrStaleReads() throws Exception {
+		assertNoProblems(fault("lag spike on all replicas (reads fall back to the primary)")
+			.stallBound(this.timeouts.healthyPath())
+			.recoveryBound(this.timeouts.lagRejoin())
+			.replicationHealth("UP", "DEGRADED", "UP")
+			.run(() -> this.cluster.replicas().forEach((replica) -> replica.setReplayDelay(lagSpike())),
+					() -> this.cluster.replicas().forEach(PostgresNode::clearReplayDelay), this::allReplicasInRotation));
+	}
+
+	@Test
+	@Order(7)
+	void primaryStopFailsOnlyWritesDuringTheOutageWithClearErrorsAndWritesResume() throws Exception {
+		PostgresNode primary = this.cluster.primary();
+		assertNoProblems(fault("primary stop, restart").stallBound(this.timeouts.primaryFailure())
+			.poolsMayWaitForTheLostNode()
+			.writesMayFailWhilePrimaryIsGone()
+			.recoveryBound(this.timeouts.primaryReturn())
+			.replicationHealth("UP", "DOWN", "UP")
+			.run(primary::stop, primary::start, this::primaryUpAndPoolsClear));
+	}
+
+	@Test
+	@Order(8)
+	void redisKillFailsNoCallTheCircuitOpensAndCachingResumesInTime() throws Exception {
+		assertNoProblems(fault("Redis kill -9, restart").stallBound(this.timeouts.redisFailure())
+			.recoveryBound(this.timeouts.redisReturn(FAULT_DURATION))
+			.replicationHealth("UP")
+			// while Redis is down, each half-open trial fails and opens the circuit again
+			.circuit("CLOSED( → OPEN( → HALF_OPEN)?)+ → CLOSED")
+			.run(this::killRedis, () -> this.redis = startRedis(), this::cachingResumed));
 	}
 
 	/**
@@ -270,19 +262,21 @@ class FaultSuiteIT {
 	 * connection for twice the pool's connection timeout: the first {@code POOL_SIZE} run,
 	 * callers beyond capacity wait the connection timeout and get Hikari's timeout error.
 	 */
-	private FaultReport.Row poolExhaustion() throws Exception {
+	@Test
+	@Order(9)
+	void poolExhaustionTimesOutOnlyCallersBeyondThePoolAndThePoolClears() throws Exception {
+		Run run = fault("pool exhaustion: 2x the primary pool in long transactions")
+			.stallBound(this.timeouts.primaryBorrow())
+			.writesMayTimeOutForAConnection()
+			.recoveryBound(this.timeouts.saturationClears())
+			.replicationHealth("UP")
+			.pools("UP", "DEGRADED", "UP");
 		Ledger ledger = this.context.getBean(Ledger.class);
 		Duration hold = this.timeouts.primaryBorrow().multipliedBy(2);
 		ExecutorService holders = Executors.newFixedThreadPool(2 * POOL_SIZE);
 		List<Future<?>> calls = new ArrayList<>();
 		List<String> holderProblems = new ArrayList<>();
 		long[] holdersOk = new long[1];
-		Run run = new Run("pool exhaustion: 2x the primary pool in long transactions")
-			.stallBound(this.timeouts.primaryBorrow())
-			.writesMayTimeOutForAConnection()
-			.recoveryBound(this.timeouts.saturationClears())
-			.replicationHealth("UP")
-			.pools("UP", "DEGRADED", "UP");
 		FaultReport.Row row = run.run(() -> {
 			for (int i = 0; i < 2 * POOL_SIZE; i++) {
 				calls.add(holders.submit(() -> {
@@ -318,10 +312,108 @@ class FaultSuiteIT {
 		if (holdersOk[0] < POOL_SIZE / 2 || holdersOk[0] > POOL_SIZE) {
 			problems.add(holdersOk[0] + " of " + 2 * POOL_SIZE + " holders ran, expected up to the pool's " + POOL_SIZE);
 		}
-		return new FaultReport.Row(row.fault() + " (" + holdersOk[0] + " of " + 2 * POOL_SIZE + " holders ran)",
+		assertNoProblems(new FaultReport.Row(row.fault() + " (" + holdersOk[0] + " of " + 2 * POOL_SIZE + " holders ran)",
 				row.readsOk(), row.readsFailed(), row.writesOk(), row.writesFailed(), row.writeErrors(),
 				row.missingWrites(), row.staleReads(), row.maxStallMillis(), row.stallBoundMillis(),
-				row.recoveryMillis(), row.recoveryBoundMillis(), row.health(), problems);
+				row.recoveryMillis(), row.recoveryBoundMillis(), row.health(), problems));
+	}
+
+	/**
+	 * Last, as it changes the topology: the old primary cannot come back (it would be a
+	 * second primary), so no heal. The ledger is then checked once more, on the promoted
+	 * primary: every write acknowledged so far in the run (in the full suite, every fault's;
+	 * run alone, the warm-up's and this fault's).
+	 */
+	@Test
+	@Order(10)
+	void primaryKillPromotesTheMostAdvancedReplicaAndKeepsEveryAcknowledgedWrite() throws Exception {
+		PostgresNode primary = this.cluster.primary();
+		PostgresNode replica1 = this.cluster.replica(0);
+		PostgresNode replica2 = this.cluster.replica(1);
+		PostgresNode[] promoted = new PostgresNode[1];
+		FaultReport.Row failover = record(fault("primary kill -9, most advanced replica promoted")
+			.stallBound(this.timeouts.primaryFailure())
+			.writesMayFailWhilePrimaryIsGone()
+			.poolsMayWaitForTheLostNode()
+			.recoveryBound(this.timeouts.primaryReturn())
+			.noHeal()
+			// The promoted server is still configured as a replica: MISCONFIGURED, so DEGRADED.
+			// The monitor may find the new primary one probe before it finds the promoted
+			// replica: UP for that moment.
+			.replicationHealthMatching("UP → DOWN( → UP)? → DEGRADED")
+			.run(primary::kill, () -> {
+				promoted[0] = mostAdvanced(replica1, replica2);
+				promoted[0].promote();
+			}, this::primaryUpAndPoolsClear));
+		Map<Long, Long> acknowledged = this.workload.acknowledged();
+		long missing = missing(promoted[0], acknowledged);
+		FaultReport.Row ledger = record(new FaultReport.Row(
+				"all acknowledged writes of the run, on the promoted primary", 0, 0, acknowledged.size(), 0, List.of(),
+				missing, 0, 0, 0, -1, 0, "–",
+				(missing == 0) ? List.of() : List.of(missing + " acknowledged writes missing")));
+		assertThat(problems(failover, ledger)).as("problems of this fault's rows").isEmpty();
+	}
+
+	private FaultReport.Row record(FaultReport.Row row) {
+		this.rows.add(row);
+		return row;
+	}
+
+	private void assertNoProblems(FaultReport.Row row) {
+		record(row);
+		assertThat(problems(row)).as("problems of this fault's row").isEmpty();
+	}
+
+	private static List<String> problems(FaultReport.Row... rows) {
+		return Arrays.stream(rows)
+			.flatMap((row) -> row.problems().stream().map((problem) -> row.fault() + ": " + problem))
+			.toList();
+	}
+
+	/**
+	 * A fault of the suite, run through the suite's application: the first one starts it.
+	 */
+	private Run fault(String name) throws Exception {
+		if (this.context == null) {
+			startTheApplicationAndWarmUp();
+		}
+		return new Run(name);
+	}
+
+	private void startTheApplicationAndWarmUp() throws Exception {
+		this.context = FaultSuiteApplication.start(properties());
+		this.timeouts = Timeouts.of(this.context);
+		this.health = new HealthTimeline(this.context);
+		this.workload = new Workload(this.context.getBean(Ledger.class), THREADS);
+		// Warm-up, not counted: pools fill (until then a borrower may wait, which the
+		// connectionPools indicator reports), the cache fills, the JIT compiles.
+		Thread.sleep(2000);
+		DatabaseNodes nodes = this.context.getBean(DatabaseNodes.class);
+		long warmUpUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		while (!(nodes.all().stream().allMatch(FaultSuiteIT::isFull) && "UP".equals(this.health.pools()))
+				&& System.nanoTime() < warmUpUntil) {
+			Thread.sleep(50);
+		}
+		Thread.sleep(1000);
+	}
+
+	private boolean allReplicasInRotation() {
+		return this.context.getBean(ReplicaHealthMonitor.class).replicaHealth().stream().allMatch(NodeHealth::isEligible);
+	}
+
+	private boolean primaryUpAndPoolsClear() {
+		return this.context.getBean(ReplicaHealthMonitor.class).primaryHealth().state() == NodeState.UP
+				&& "UP".equals(this.health.pools());
+	}
+
+	private static boolean isFull(io.replicarouter.routing.DataSourceNode node) {
+		HikariDataSource pool = (HikariDataSource) node.dataSource();
+		return pool.getHikariPoolMXBean() != null
+				&& pool.getHikariPoolMXBean().getTotalConnections() == pool.getMaximumPoolSize();
+	}
+
+	private Duration lagSpike() {
+		return this.timeouts.maxLag().multipliedBy(3);
 	}
 
 	/**
@@ -420,9 +512,23 @@ class FaultSuiteIT {
 			HealthTimeline.Sequences health = FaultSuiteIT.this.health.newWindow();
 			Thread.sleep(300);
 			long injectedAt = System.nanoTime();
-			inject.run();
-			Thread.sleep(FAULT_DURATION.toMillis());
-			remove.run();
+			try {
+				inject.run();
+				Thread.sleep(FAULT_DURATION.toMillis());
+				remove.run();
+			}
+			catch (Exception ex) {
+				// The tests that follow must start from a healthy cluster, as after any fault.
+				if (this.heal) {
+					try {
+						FaultSuiteIT.this.cluster.heal();
+					}
+					catch (RuntimeException healing) {
+						ex.addSuppressed(healing);
+					}
+				}
+				throw ex;
+			}
 			long removedAt = System.nanoTime();
 			long recoveryMillis = -1;
 			while (System.nanoTime() - removedAt < RECOVERY_LIMIT.toNanos()) {
