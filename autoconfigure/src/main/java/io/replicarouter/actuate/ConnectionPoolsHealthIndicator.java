@@ -3,8 +3,8 @@ package io.replicarouter.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.replicarouter.replica.PgBouncerPoolsMonitor;
-import io.replicarouter.replica.PgBouncerPoolsMonitor.PgBouncerPools;
+import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
+import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor.PgBouncerPools;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor.PoolUsage;
 import org.jspecify.annotations.Nullable;

@@ -4,7 +4,7 @@ import io.replicarouter.actuate.ConnectionPoolsHealthIndicator;
 import io.replicarouter.actuate.PrimaryDatabaseHealthIndicator;
 import io.replicarouter.actuate.ReplicationHealthIndicator;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
-import io.replicarouter.replica.PgBouncerPoolsMonitor;
+import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 

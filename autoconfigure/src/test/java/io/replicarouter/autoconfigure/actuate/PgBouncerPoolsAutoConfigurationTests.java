@@ -4,7 +4,7 @@ import java.util.Map;
 
 import io.replicarouter.actuate.ConnectionPoolsHealthIndicator;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
-import io.replicarouter.replica.PgBouncerPoolsMonitor;
+import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

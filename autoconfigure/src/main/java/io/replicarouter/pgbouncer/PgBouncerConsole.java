@@ -1,4 +1,4 @@
-package io.replicarouter.replica;
+package io.replicarouter.pgbouncer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

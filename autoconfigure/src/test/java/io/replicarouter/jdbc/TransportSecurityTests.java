@@ -1,9 +1,10 @@
-package io.replicarouter.autoconfigure;
+package io.replicarouter.jdbc;
 
 import java.util.Map;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

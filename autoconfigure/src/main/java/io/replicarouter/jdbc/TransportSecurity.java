@@ -1,4 +1,4 @@
-package io.replicarouter.autoconfigure;
+package io.replicarouter.jdbc;
 
 import java.util.List;
 import java.util.Locale;
@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.replicarouter.jdbc.JdbcUrls;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * parameters, and a connection to another machine without at least
  * {@code sslmode=require} is reported at startup.
  */
-final class TransportSecurity {
+public final class TransportSecurity {
 
 	private static final Log logger = LogFactory.getLog(TransportSecurity.class);
 
@@ -39,7 +38,7 @@ final class TransportSecurity {
 	 * @param replicaHikari the replica's own {@code hikari.*} settings
 	 * @return the replica's URL with the inherited parameters appended
 	 */
-	static String inheritSslParameters(String primaryUrl, String replicaUrl, Map<String, String> replicaHikari) {
+	public static String inheritSslParameters(String primaryUrl, String replicaUrl, Map<String, String> replicaHikari) {
 		Map<String, String> own = JdbcUrls.parameters(replicaUrl);
 		Set<String> ownProperties = replicaHikari.keySet()
 			.stream()
@@ -69,7 +68,7 @@ final class TransportSecurity {
 	 * @param dataSourceProperties the driver properties of its pool
 	 * @return whether a warning was logged
 	 */
-	static boolean warnIfWeak(String property, String url, Properties dataSourceProperties) {
+	public static boolean warnIfWeak(String property, String url, Properties dataSourceProperties) {
 		List<String> remote = JdbcUrls.hosts(url).stream().filter((host) -> !JdbcUrls.isLocalHost(host)).toList();
 		Map<String, String> parameters = JdbcUrls.parameters(url);
 		String socketFactory = value(parameters, dataSourceProperties, "socketfactory");
