@@ -1,12 +1,14 @@
 package io.replicarouter.conformance.connectionhandling;
 
+import io.replicarouter.conformance.openinview.OpenInViewConformance;
+
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * A user who sets {@code DELAYED_ACQUISITION_AND_HOLD}, routing on.
  */
 @TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_HOLD" })
-class HoldConnectionIT extends ConnectionHandlingConformance {
+class HoldConnectionIT extends OpenInViewConformance {
 
 	HoldConnectionIT() {
 		super(true);

@@ -1,12 +1,14 @@
 package io.replicarouter.conformance.connectionhandling;
 
+import io.replicarouter.conformance.openinview.OpenInViewConformance;
+
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * A user who sets {@code DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION}, routing off.
  */
 @TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION", "replica-router.enabled=false" })
-class ReleaseAfterTransactionControlIT extends ConnectionHandlingConformance {
+class ReleaseAfterTransactionControlIT extends OpenInViewConformance {
 
 	ReleaseAfterTransactionControlIT() {
 		super(false);

@@ -1,12 +1,14 @@
 package io.replicarouter.conformance.connectionhandling;
 
+import io.replicarouter.conformance.openinview.OpenInViewConformance;
+
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * A user who sets {@code DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION}, routing on.
  */
 @TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION" })
-class ReleaseAfterTransactionIT extends ConnectionHandlingConformance {
+class ReleaseAfterTransactionIT extends OpenInViewConformance {
 
 	ReleaseAfterTransactionIT() {
 		super(true);

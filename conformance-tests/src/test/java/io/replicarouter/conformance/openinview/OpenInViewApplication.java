@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Boot defaults it relies on: {@code spring.jpa.open-in-view} (on), Hibernate's connection handling as Spring's
  * {@code JpaTransactionManager} leaves it, {@code spring.jpa.hibernate.ddl-auto} ({@code none} for PostgreSQL: the
  * test creates the table, as a user's migrations would), Hikari's pool settings, the filter order of the web
- * stack, no timeouts set.
+ * stack, no timeouts set. The connection-handling and lazy-fetch conformance tests run this same application with
+ * the one setting a user changed.
  */
 @SpringBootApplication
 public class OpenInViewApplication {

@@ -8,12 +8,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
- * The notes contract against {@link OpenInViewApplication}, with routing on ({@code expectReplica}) or off.
+ * The notes contract against {@link OpenInViewApplication}, with routing on ({@code expectReplica}) or off; the
+ * connection-handling and lazy-fetch tests run it again with the one setting a user changed.
  */
 @SpringBootTest(classes = OpenInViewApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
-abstract class OpenInViewConformance extends NotesConformance {
+public abstract class OpenInViewConformance extends NotesConformance {
 
-	OpenInViewConformance(boolean expectReplica) {
+	protected OpenInViewConformance(boolean expectReplica) {
 		super(expectReplica);
 	}
 
