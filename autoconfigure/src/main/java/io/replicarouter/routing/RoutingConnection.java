@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.NClob;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -30,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>a transaction: bound at its first statement, with the read-only flag and isolation
  * the transaction manager set; returned to its pool when the transaction commits or rolls
- * back;</li>
+ * back (unless cursors are to be held over commits, {@code HOLD_CURSORS_OVER_COMMIT},
+ * which need the same connection);</li>
  * <li>work in auto-commit mode: bound at its first statement; returned to its pool when a
  * transaction begins on the handle (auto-commit switched off, or the read-only flag or
  * isolation changed), or when the handle is closed.</li>
@@ -80,6 +82,13 @@ final class RoutingConnection implements RoutedConnection {
 	private boolean mayWrite;
 
 	/**
+	 * Whether result sets of this handle are to survive a commit (holdability
+	 * {@code HOLD_CURSORS_OVER_COMMIT}, on the handle or on a statement): the physical
+	 * connection then stays bound across commits, as such cursors need.
+	 */
+	private boolean holdsCursors;
+
+	/**
 	 * Whether a statement ran on the current binding while it may write, so that its end
 	 * must be recorded for read-your-writes. Metadata calls alone do not count.
 	 */
@@ -127,6 +136,11 @@ final class RoutingConnection implements RoutedConnection {
 		Connection connection = target();
 		this.unrecordedWrite |= this.mayWrite;
 		return connection;
+	}
+
+	private Connection forStatement(int resultSetHoldability) throws SQLException {
+		this.holdsCursors |= (resultSetHoldability == ResultSet.HOLD_CURSORS_OVER_COMMIT);
+		return forStatement();
 	}
 
 	private Connection target() throws SQLException {
@@ -244,6 +258,7 @@ final class RoutingConnection implements RoutedConnection {
 	@Override
 	public void setHoldability(int holdability) throws SQLException {
 		checkOpen();
+		this.holdsCursors |= (holdability == ResultSet.HOLD_CURSORS_OVER_COMMIT);
 		if (this.target != null) {
 			this.target.setHoldability(holdability);
 		}
@@ -299,10 +314,16 @@ final class RoutingConnection implements RoutedConnection {
 		catch (SQLException ex) {
 			endReadOnlyWorkOnLostReplica(ex);
 		}
-		if (!this.autoCommit) {
-			// The transaction is over: the next one is routed afresh.
-			release(true);
+		if (this.autoCommit) {
+			return;
 		}
+		if (this.holdsCursors) {
+			// Cursors held over the commit need this connection: stay bound, record the write.
+			recordWrite(connection, true);
+			return;
+		}
+		// The transaction is over: the next one is routed afresh.
+		release(true);
 	}
 
 	@Override
@@ -381,15 +402,19 @@ final class RoutingConnection implements RoutedConnection {
 		}
 		this.target = null;
 		released(connection);
-		boolean write = this.unrecordedWrite && committed;
-		this.unrecordedWrite = false;
 		try {
-			if (write) {
-				this.router.afterPrimaryWrite(connection);
-			}
+			recordWrite(connection, committed);
 		}
 		finally {
 			connection.close();
+		}
+	}
+
+	private void recordWrite(Connection connection, boolean committed) {
+		boolean write = this.unrecordedWrite && committed;
+		this.unrecordedWrite = false;
+		if (write) {
+			this.router.afterPrimaryWrite(connection);
 		}
 	}
 
@@ -550,17 +575,20 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement(resultSetHoldability).createStatement(resultSetType, resultSetConcurrency,
+				resultSetHoldability);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement(resultSetHoldability).prepareStatement(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		return forStatement(resultSetHoldability).prepareCall(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
 	}
 
 	@Override

@@ -158,6 +158,20 @@ class RoutingConnectionTests {
 	}
 
 	@Test
+	void cursorsHeldOverCommitsKeepTheirConnection() throws SQLException {
+		// Spring Batch's cursor readers on a shared connection rely on this.
+		Connection handle = router(NonTransactionalReads.PRIMARY).getConnection();
+		handle.setAutoCommit(false);
+		handle.prepareStatement("select * from t", ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY,
+				ResultSet.HOLD_CURSORS_OVER_COMMIT);
+		handle.commit();
+		verify(this.primaryConnection, never()).close();
+		assertThat(this.guard.writes).isEqualTo(1);
+		handle.prepareStatement("select 1");
+		verify(this.primaryPool, times(1)).getConnection();
+	}
+
+	@Test
 	void abortGivesThePoolSlotBack() throws SQLException {
 		Connection handle = router(NonTransactionalReads.PRIMARY).getConnection();
 		beginReadOnly(handle);
