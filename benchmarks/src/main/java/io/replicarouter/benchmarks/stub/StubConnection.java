@@ -204,7 +204,7 @@ final class StubConnection extends UnsupportedConnection {
 	@Override
 	public DatabaseMetaData getMetaData() throws SQLException {
 		checkOpen();
-		return new StubDatabaseMetaData(this);
+		return StubDatabaseMetaData.of(this);
 	}
 
 	@Override
