@@ -115,7 +115,7 @@ abstract class StubConnection implements Connection {
 	@Override
 	public Statement createStatement() throws SQLException {
 		checkOpen();
-		return StubStatement.create(this, null);
+		return StubStatement.FACTORY.create(this, null);
 	}
 
 	@Override
@@ -132,7 +132,7 @@ abstract class StubConnection implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
 		checkOpen();
-		return StubStatement.create(this, sql);
+		return StubStatement.FACTORY.create(this, sql);
 	}
 
 	@Override
