@@ -1,5 +1,6 @@
 package io.replicarouter.benchmarks.stub;
 
+import java.lang.invoke.MethodHandles;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -14,8 +15,12 @@ import java.util.concurrent.Executor;
  * them: {@code BEGIN} travels with a transaction's first statement, a commit or rollback
  * costs one only when a transaction is open, and read-only and auto-commit changes cost
  * none by themselves. Used by one thread at a time, like any connection.
+ * <p>
+ * Abstract: the methods not written here throw, see {@link Unsupported#completing}.
  */
-final class StubConnection extends UnsupportedConnection {
+abstract class StubConnection implements Connection {
+
+	private static final Factory FACTORY = Unsupported.completing(MethodHandles.lookup(), Factory.class);
 
 	private final String url;
 
@@ -50,6 +55,10 @@ final class StubConnection extends UnsupportedConnection {
 		this.host = host;
 		this.replica = replica;
 		this.monitor = monitor;
+	}
+
+	static StubConnection create(String url, String host, boolean replica, boolean monitor) {
+		return FACTORY.create(url, host, replica, monitor);
 	}
 
 	String url() {
@@ -106,7 +115,7 @@ final class StubConnection extends UnsupportedConnection {
 	@Override
 	public Statement createStatement() throws SQLException {
 		checkOpen();
-		return new StubStatement(this, null);
+		return StubStatement.FACTORY.create(this, null);
 	}
 
 	@Override
@@ -123,7 +132,7 @@ final class StubConnection extends UnsupportedConnection {
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
 		checkOpen();
-		return new StubStatement(this, sql);
+		return StubStatement.FACTORY.create(this, sql);
 	}
 
 	@Override
@@ -204,7 +213,7 @@ final class StubConnection extends UnsupportedConnection {
 	@Override
 	public DatabaseMetaData getMetaData() throws SQLException {
 		checkOpen();
-		return new StubDatabaseMetaData(this);
+		return StubDatabaseMetaData.of(this);
 	}
 
 	@Override
@@ -316,8 +325,28 @@ final class StubConnection extends UnsupportedConnection {
 	}
 
 	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return iface.cast(this);
+		}
+		throw new SQLException("Not a wrapper for " + iface.getName());
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) {
+		return iface.isInstance(this);
+	}
+
+	@Override
 	public String toString() {
 		return "StubConnection[" + this.host + "]";
+	}
+
+	@FunctionalInterface
+	interface Factory {
+
+		StubConnection create(String url, String host, boolean replica, boolean monitor);
+
 	}
 
 }

@@ -1,133 +1,57 @@
 package io.replicarouter.benchmarks.stub;
 
+import java.lang.reflect.Method;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /**
  * What a {@link StubConnection} says about its database: PostgreSQL 17, its URL and user,
- * and an empty schema.
+ * and an empty schema. Read at startup only (by Spring Boot and ShardingSphere), so a
+ * {@link java.lang.reflect.Proxy}.
  */
-final class StubDatabaseMetaData extends DefaultDatabaseMetaData {
+final class StubDatabaseMetaData {
 
-	private final StubConnection connection;
-
-	StubDatabaseMetaData(StubConnection connection) {
-		this.connection = connection;
+	private StubDatabaseMetaData() {
 	}
 
-	@Override
-	public Connection getConnection() {
-		return this.connection;
+	static DatabaseMetaData of(StubConnection connection) {
+		return Unsupported.proxy(DatabaseMetaData.class, "StubDatabaseMetaData[" + connection.host() + "]",
+				(method) -> switch (method.getName()) {
+					case "getConnection" -> connection;
+					case "getURL" -> connection.url();
+					case "getUserName" -> "bench";
+					case "getDatabaseProductName" -> "PostgreSQL";
+					case "getDatabaseProductVersion" -> "17.6";
+					case "getDatabaseMajorVersion" -> 17;
+					case "getDatabaseMinorVersion" -> 6;
+					case "getDriverName" -> "replica-router benchmark stub";
+					case "getDriverVersion" -> "1.0";
+					case "getDriverMajorVersion" -> 1;
+					case "getDriverMinorVersion" -> 0;
+					case "getJDBCMajorVersion" -> 4;
+					case "getJDBCMinorVersion" -> 2;
+					case "getIdentifierQuoteString" -> "\"";
+					case "getSQLKeywords", "getExtraNameCharacters" -> "";
+					case "getSearchStringEscape" -> "\\";
+					case "getSchemaTerm" -> "schema";
+					case "getCatalogTerm" -> "database";
+					case "getCatalogSeparator" -> ".";
+					case "supportsTransactions", "storesLowerCaseIdentifiers" -> true;
+					case "getDefaultTransactionIsolation" -> Connection.TRANSACTION_READ_COMMITTED;
+					default -> emptySchema(method);
+				});
 	}
 
-	@Override
-	public String getURL() {
-		return this.connection.url();
-	}
-
-	@Override
-	public String getUserName() {
-		return "bench";
-	}
-
-	@Override
-	public String getDatabaseProductName() {
-		return "PostgreSQL";
-	}
-
-	@Override
-	public String getDatabaseProductVersion() {
-		return "17.6";
-	}
-
-	@Override
-	public int getDatabaseMajorVersion() {
-		return 17;
-	}
-
-	@Override
-	public int getDatabaseMinorVersion() {
-		return 6;
-	}
-
-	@Override
-	public String getDriverName() {
-		return "replica-router benchmark stub";
-	}
-
-	@Override
-	public String getDriverVersion() {
-		return "1.0";
-	}
-
-	@Override
-	public int getDriverMajorVersion() {
-		return 1;
-	}
-
-	@Override
-	public int getJDBCMajorVersion() {
-		return 4;
-	}
-
-	@Override
-	public int getJDBCMinorVersion() {
-		return 2;
-	}
-
-	@Override
-	public String getIdentifierQuoteString() {
-		return "\"";
-	}
-
-	@Override
-	public String getSQLKeywords() {
-		return "";
-	}
-
-	@Override
-	public String getSearchStringEscape() {
-		return "\\";
-	}
-
-	@Override
-	public String getExtraNameCharacters() {
-		return "";
-	}
-
-	@Override
-	public String getSchemaTerm() {
-		return "schema";
-	}
-
-	@Override
-	public String getCatalogTerm() {
-		return "database";
-	}
-
-	@Override
-	public String getCatalogSeparator() {
-		return ".";
-	}
-
-	@Override
-	public boolean supportsTransactions() {
-		return true;
-	}
-
-	@Override
-	public int getDefaultTransactionIsolation() {
-		return Connection.TRANSACTION_READ_COMMITTED;
-	}
-
-	@Override
-	public boolean storesLowerCaseIdentifiers() {
-		return true;
-	}
-
-	@Override
-	public ResultSet getSchemas() {
-		return StubResultSet.empty();
+	/**
+	 * Tables, columns, schemas and the like: none.
+	 */
+	private static Object emptySchema(Method method) throws SQLException {
+		if (method.getReturnType() == ResultSet.class) {
+			return StubResultSet.empty();
+		}
+		throw Unsupported.method(method.getName());
 	}
 
 }

@@ -41,7 +41,7 @@ public final class StubDriver implements Driver {
 		int hostEnd = url.indexOf('/', "jdbc:postgresql://".length());
 		String host = url.substring("jdbc:postgresql://".length(), (hostEnd < 0) ? url.length() : hostEnd);
 		boolean monitor = "replica-router-monitor".equals(info.getProperty("ApplicationName"));
-		StubConnection connection = new StubConnection(url, host, host.contains("replica"), monitor);
+		StubConnection connection = StubConnection.create(url, host, host.contains("replica"), monitor);
 		connections.add(connection);
 		return connection;
 	}

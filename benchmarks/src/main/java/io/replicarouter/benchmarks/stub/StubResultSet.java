@@ -1,5 +1,6 @@
 package io.replicarouter.benchmarks.stub;
 
+import java.lang.invoke.MethodHandles;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -9,8 +10,13 @@ import java.sql.Types;
 
 /**
  * A result of {@link StubDriver}: no rows, or one row held in memory.
+ * <p>
+ * Abstract, like its {@link Columns}: the methods not written here throw, see
+ * {@link Unsupported#completing}.
  */
-final class StubResultSet extends UnsupportedResultSet {
+abstract class StubResultSet implements ResultSet {
+
+	private static final Factory FACTORY = Unsupported.completing(MethodHandles.lookup(), Factory.class);
 
 	private static final String[] NO_COLUMNS = {};
 
@@ -30,30 +36,30 @@ final class StubResultSet extends UnsupportedResultSet {
 
 	private boolean closed;
 
-	private StubResultSet(Statement statement, String[] labels, Object[] row) {
+	StubResultSet(Statement statement, String[] labels, Object[] row) {
 		this.statement = statement;
 		this.labels = labels;
 		this.row = row;
 	}
 
 	static ResultSet empty() {
-		return new StubResultSet(null, NO_COLUMNS, null);
+		return FACTORY.create(null, NO_COLUMNS, null);
 	}
 
 	static ResultSet empty(Statement statement) {
-		return new StubResultSet(statement, NO_COLUMNS, null);
+		return FACTORY.create(statement, NO_COLUMNS, null);
 	}
 
 	static ResultSet selectOne(Statement statement) {
-		return new StubResultSet(statement, SELECT_ONE_COLUMNS, SELECT_ONE_ROW);
+		return FACTORY.create(statement, SELECT_ONE_COLUMNS, SELECT_ONE_ROW);
 	}
 
 	static ResultSet one(Statement statement, String label, Object value) {
-		return new StubResultSet(statement, new String[] { label }, new Object[] { value });
+		return FACTORY.create(statement, new String[] { label }, new Object[] { value });
 	}
 
 	static ResultSet row(Statement statement, String[] labels, Object[] values) {
-		return new StubResultSet(statement, labels, values);
+		return FACTORY.create(statement, labels, values);
 	}
 
 	@Override
@@ -177,7 +183,7 @@ final class StubResultSet extends UnsupportedResultSet {
 
 	@Override
 	public ResultSetMetaData getMetaData() {
-		return new Columns();
+		return Columns.FACTORY.create(this);
 	}
 
 	@Override
@@ -237,26 +243,52 @@ final class StubResultSet extends UnsupportedResultSet {
 		return ResultSet.FETCH_FORWARD;
 	}
 
-	private final class Columns extends DefaultResultSetMetaData {
+	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return iface.cast(this);
+		}
+		throw new SQLException("Not a wrapper for " + iface.getName());
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) {
+		return iface.isInstance(this);
+	}
+
+	/**
+	 * The columns of a {@link StubResultSet}: Spring's {@code SingleColumnRowMapper} asks for
+	 * them on every row, so, like the result set, a class with the rest completed. It holds the
+	 * result set only, so that it costs what an inner class did.
+	 */
+	abstract static class Columns implements ResultSetMetaData {
+
+		private static final Factory FACTORY = Unsupported.completing(MethodHandles.lookup(), Factory.class);
+
+		private final StubResultSet resultSet;
+
+		Columns(StubResultSet resultSet) {
+			this.resultSet = resultSet;
+		}
 
 		@Override
 		public int getColumnCount() {
-			return StubResultSet.this.labels.length;
+			return this.resultSet.labels.length;
 		}
 
 		@Override
 		public String getColumnLabel(int column) {
-			return StubResultSet.this.labels[column - 1];
+			return this.resultSet.labels[column - 1];
 		}
 
 		@Override
 		public String getColumnName(int column) {
-			return StubResultSet.this.labels[column - 1];
+			return this.resultSet.labels[column - 1];
 		}
 
 		@Override
 		public int getColumnType(int column) {
-			Object value = (StubResultSet.this.row != null) ? StubResultSet.this.row[column - 1] : null;
+			Object value = (this.resultSet.row != null) ? this.resultSet.row[column - 1] : null;
 			if (value instanceof Integer) {
 				return Types.INTEGER;
 			}
@@ -293,6 +325,33 @@ final class StubResultSet extends UnsupportedResultSet {
 		public int isNullable(int column) {
 			return columnNullableUnknown;
 		}
+
+		@Override
+		public <T> T unwrap(Class<T> iface) throws SQLException {
+			if (iface.isInstance(this)) {
+				return iface.cast(this);
+			}
+			throw new SQLException("Not a wrapper for " + iface.getName());
+		}
+
+		@Override
+		public boolean isWrapperFor(Class<?> iface) {
+			return iface.isInstance(this);
+		}
+
+		@FunctionalInterface
+		interface Factory {
+
+			Columns create(StubResultSet resultSet);
+
+		}
+
+	}
+
+	@FunctionalInterface
+	interface Factory {
+
+		StubResultSet create(Statement statement, String[] labels, Object[] row);
 
 	}
 
