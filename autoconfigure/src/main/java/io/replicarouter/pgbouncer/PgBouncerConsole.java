@@ -28,11 +28,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one query on PgBouncer's admin console over the PostgreSQL wire protocol (simple
- * query protocol, trust, password, MD5 or SCRAM-SHA-256 login).
+ * query protocol, trust, MD5 or SCRAM-SHA-256 login).
  * <p>
- * Not through the JDBC driver: pgjdbc sends {@code SET extra_float_digits} after login to
- * any server that reports a version below 12, which PgBouncer's console (version "1.x")
- * refuses ("admin access needed" for a stats user, "unknown parameter" for an admin).
+ * Not through the JDBC driver: pgjdbc sends {@code SET} statements after login to a server
+ * that reports an old version, as PgBouncer's console does ("1.x"), and the console refuses
+ * them. Checked with pgjdbc 42.7.13 against PgBouncer 1.18, with and without
+ * {@code preferQueryMode=simple} and {@code assumeMinServerVersion=12}: an admin user gets
+ * "SET failed", a stats user "admin access needed", on every combination.
+ * <p>
+ * A password is never sent in clear text: a server that asks for one (PgBouncer's
+ * {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to downgrade
+ * SCRAM) is refused. The connection is not encrypted, so point the monitor at a PgBouncer
+ * on the same host or a trusted network.
  */
 final class PgBouncerConsole {
 
@@ -132,7 +139,9 @@ final class PgBouncerConsole {
 				case 0 -> {
 					return;
 				}
-				case 3 -> send(out, 'p', cstring(requirePassword(password)));
+				case 3 -> throw new IOException("PgBouncer asked for the password in clear text, over a connection that"
+						+ " is not encrypted; replica-router does not send it: use auth_type = scram-sha-256 (or md5)"
+						+ " for the admin console's user");
 				case 5 -> {
 					byte[] salt = slice(message.body(), 4, 8);
 					String inner = md5Hex((requirePassword(password) + user).getBytes(StandardCharsets.UTF_8));
