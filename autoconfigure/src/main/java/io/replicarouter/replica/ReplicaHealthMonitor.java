@@ -1,8 +1,8 @@
 package io.replicarouter.replica;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +19,8 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
-import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.RoutingTopology;
 import org.apache.commons.logging.Log;
@@ -54,7 +52,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private final MonitorSettings settings;
 
-	private final WalPositionHistory primaryHistory = new WalPositionHistory();
+	private final NodeHealthTransitions transitions;
 
 	private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
 
@@ -70,8 +68,6 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
-	private volatile @Nullable String primaryIdentity;
-
 	private final List<Consumer<DataSourceNode>> stoppedAnsweringListeners = new CopyOnWriteArrayList<>();
 
 	/**
@@ -80,8 +76,19 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	 * @param settings how often and how long to probe, and the lag thresholds
 	 */
 	public ReplicaHealthMonitor(DatabaseNodes nodes, MonitorSettings settings) {
+		this(nodes, settings, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a monitor that reads the time from the given clock.
+	 * @param nodes the nodes to probe
+	 * @param settings how often and how long to probe, and the lag thresholds
+	 * @param clock the clock
+	 */
+	public ReplicaHealthMonitor(DatabaseNodes nodes, MonitorSettings settings, Clock clock) {
 		this.nodes = nodes;
 		this.settings = settings;
+		this.transitions = new NodeHealthTransitions(settings.thresholds(), clock);
 		for (DataSourceNode node : nodes.all()) {
 			this.probes.put(node.name(), new NodeProbe(node, settings.probeTimeout()));
 			this.health.put(node.name(), NodeHealth.unknown(node));
@@ -147,9 +154,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 			if (previous == null) {
 				return;
 			}
-			publish(new NodeHealth(node, NodeState.DOWN, "failed in use: " + describe(failure), previous.inRecovery(),
-					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
-					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
+			publish(this.transitions.failedInUse(previous, failure), previous);
 		}
 	}
 
@@ -229,99 +234,31 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	}
 
 	private void onSuccess(DataSourceNode node, ProbeResult result) {
-		long now = System.nanoTime();
-		Instant at = Instant.now();
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
-			NodeHealth next = (node == this.nodes.primary()) ? primarySucceeded(node, result, at)
-					: replicaSucceeded(node, result, previous, now, at);
+			NodeHealth next;
+			if (node == this.nodes.primary()) {
+				NodeHealthTransitions.Transition transition = this.transitions.primaryProbed(node, result);
+				next = transition.next();
+				if (transition.evictPool()) {
+					if (next.state() == NodeState.UP) {
+						logger.warn(node.name() + " is now answered by another server or a restarted one; evicting"
+								+ " its pooled connections");
+					}
+					evictIdleConnections(node);
+				}
+			}
+			else {
+				next = this.transitions.replicaProbed(node, result, previous, poolHasReconnected(node.dataSource()));
+			}
 			publish(next, previous);
 		}
-	}
-
-	private NodeHealth primarySucceeded(DataSourceNode node, ProbeResult result, Instant at) {
-		String previousIdentity = this.primaryIdentity;
-		this.primaryIdentity = result.serverIdentity();
-		if (result.inRecovery()) {
-			evictIdleConnections(node);
-			return new NodeHealth(node, NodeState.DEMOTED, "in recovery (a read-only standby): writes fail fast",
-					true, result.replayLsn(), result.receiveLsn(), 0, Duration.ZERO, at, at, 0);
-		}
-		if (previousIdentity != null && !previousIdentity.equals(result.serverIdentity())) {
-			// Another server answers for the primary (failover) or it restarted: pooled
-			// connections may lead to the old one.
-			logger.warn(node.name() + " is now answered by another server or a restarted one; evicting its pooled"
-					+ " connections");
-			evictIdleConnections(node);
-		}
-		this.primaryHistory.record(result.currentLsn(), System.nanoTime());
-		return new NodeHealth(node, NodeState.UP, "primary", false, result.currentLsn(), Lsn.UNKNOWN, 0,
-				Duration.ZERO, at, at, 0);
-	}
-
-	private NodeHealth replicaSucceeded(DataSourceNode node, ProbeResult result, NodeHealth previous, long now,
-			Instant at) {
-		if (!result.inRecovery()) {
-			String detail = sameServer(result.serverIdentity(), this.primaryIdentity)
-					? "it is the primary itself (same server as spring.datasource.url), so it must never serve reads"
-							+ " as a replica"
-					: "not in recovery: it accepts writes, so it is no streaming replica (was it promoted?)";
-			return new NodeHealth(node, NodeState.MISCONFIGURED, detail, false, result.currentLsn(), Lsn.UNKNOWN, 0,
-					Duration.ZERO, at, at, 0);
-		}
-		long replay = result.replayLsn();
-		if (replay == Lsn.UNKNOWN) {
-			return new NodeHealth(node, NodeState.LAGGING, "has not replayed any WAL yet", true, replay,
-					result.receiveLsn(), 0, Duration.ZERO, at, at, 0);
-		}
-		long primaryLsn = this.primaryHistory.latest();
-		long lagBytes = (primaryLsn == Lsn.UNKNOWN) ? 0 : Math.max(0, primaryLsn - replay);
-		Duration lag = this.primaryHistory.lag(replay, now);
-		HealthThresholds thresholds = this.settings.thresholds();
-		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
-		boolean eligible = inRotation ? !thresholds.exceeds(lag, lagBytes) : thresholds.allowsRejoin(lag, lagBytes);
-		if (eligible && previous.state() == NodeState.DOWN && !poolHasReconnected(node.dataSource())) {
-			// Back too early, reads would wait for the pool's connection timeout and report the
-			// replica down again: health would flap.
-			return new NodeHealth(node, NodeState.DOWN,
-					"answers probes again; back in rotation once its connection pool has reconnected", true, replay,
-					result.receiveLsn(), lagBytes, lag, at, at, 0);
-		}
-		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
-		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
-				result.receiveLsn(), lagBytes, lag, at, at, 0);
-	}
-
-	/**
-	 * Whether two probe identities ({@code address:port@start time}) are the same server.
-	 * The address is left out: one server answers on several addresses (localhost,
-	 * 127.0.0.1, a host name), while its port and start time to the microsecond tell it
-	 * apart from any other.
-	 */
-	private static boolean sameServer(@Nullable String identity, @Nullable String primaryIdentity) {
-		if (identity == null || primaryIdentity == null) {
-			return false;
-		}
-		int colon = identity.lastIndexOf(':', identity.indexOf('@'));
-		int primaryColon = primaryIdentity.lastIndexOf(':', primaryIdentity.indexOf('@'));
-		return colon >= 0 && primaryColon >= 0
-				&& identity.substring(colon).equals(primaryIdentity.substring(primaryColon));
-	}
-
-	private String lagDetail(Duration lag, long lagBytes, boolean inRotation) {
-		HealthThresholds thresholds = this.settings.thresholds();
-		String limits = "max-lag " + thresholds.maxLag().toMillis() + " ms"
-				+ ((thresholds.maxLagBytes() > 0) ? ", max-lag-bytes " + thresholds.maxLagBytes() : "");
-		return lag.toMillis() + " ms / " + lagBytes + " bytes behind the primary (" + limits
-				+ (inRotation ? ")" : "; rejoins at half of each)");
 	}
 
 	private void onFailure(DataSourceNode node, Throwable failure) {
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
-			publish(new NodeHealth(node, NodeState.DOWN, "probe failed: " + describe(failure), previous.inRecovery(),
-					previous.walLsn(), previous.receiveLsn(), previous.lagBytes(), previous.lag(), Instant.now(),
-					previous.lastSuccess(), previous.consecutiveFailures() + 1), previous);
+			publish(this.transitions.probeFailed(previous, failure), previous);
 		}
 		this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
 	}
@@ -403,15 +340,6 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 				pool.softEvictConnections();
 			}
 		}
-	}
-
-	private static String describe(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return JdbcUrls.mask(message);
 	}
 
 	@Override

@@ -31,9 +31,9 @@ final class WalPositionHistory {
 	/**
 	 * Record the primary's position seen at the given time.
 	 * @param lsn the position
-	 * @param nanoTime when it was seen, from {@link System#nanoTime()}
+	 * @param millis when it was seen, in milliseconds of the monitor's clock
 	 */
-	synchronized void record(long lsn, long nanoTime) {
+	synchronized void record(long lsn, long millis) {
 		if (this.size > 0) {
 			long latest = this.positions[index(this.size - 1)];
 			if (lsn == latest) {
@@ -51,7 +51,7 @@ final class WalPositionHistory {
 		}
 		int slot = index(this.size);
 		this.positions[slot] = lsn;
-		this.times[slot] = nanoTime;
+		this.times[slot] = millis;
 		this.size++;
 	}
 
@@ -66,10 +66,10 @@ final class WalPositionHistory {
 	/**
 	 * Return how long a replica that has replayed up to the given position is behind.
 	 * @param replayLsn the replica's replay position
-	 * @param nanoTime now, from {@link System#nanoTime()}
+	 * @param millis now, in milliseconds of the monitor's clock
 	 * @return the lag, zero when the replica has replayed the latest known position
 	 */
-	synchronized Duration lag(long replayLsn, long nanoTime) {
+	synchronized Duration lag(long replayLsn, long millis) {
 		if (this.size == 0 || replayLsn >= this.positions[index(this.size - 1)]) {
 			return Duration.ZERO;
 		}
@@ -85,7 +85,7 @@ final class WalPositionHistory {
 				low = mid + 1;
 			}
 		}
-		return Duration.ofNanos(Math.max(0, nanoTime - this.times[index(low)]));
+		return Duration.ofMillis(Math.max(0, millis - this.times[index(low)]));
 	}
 
 	private int index(int offset) {

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WalPositionHistoryTests {
 
-	private static final long SECOND = 1_000_000_000L;
+	private static final long SECOND = 1_000L;
 
 	private final WalPositionHistory history = new WalPositionHistory();
 
