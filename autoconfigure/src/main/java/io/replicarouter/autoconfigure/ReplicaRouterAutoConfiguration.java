@@ -84,7 +84,8 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
 			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
-			PgBouncerProperties pgBouncer, Environment environment) {
+			PgBouncerProperties pgBouncer, ObjectProvider<ReplicaRouterPoolCustomizer> customizers,
+			Environment environment) {
 		DriverLogMasking.install();
 		ConfigurationProblems problems = new ConfigurationProblems();
 		SettingsValidator.validate(properties, healthProperties, problems);
@@ -106,6 +107,7 @@ public final class ReplicaRouterAutoConfiguration {
 		if (pgBouncer.isEnabled()) {
 			NodePoolFactory.disableServerPreparedStatements(primaryPool);
 		}
+		customize(customizers, primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool);
 		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
 				primaryPool.getJdbcUrl(), 1);
 		List<DataSourceNode> replicas = new ArrayList<>();
@@ -115,8 +117,9 @@ public final class ReplicaRouterAutoConfiguration {
 			if (pgBouncer.isEnabled()) {
 				NodePoolFactory.disableServerPreparedStatements(pool);
 			}
-			replicas.add(new DataSourceNode(NodePoolFactory.nodeName(replica, index), NodeRole.REPLICA, pool,
-					pool.getJdbcUrl(), replica.getWeight()));
+			String name = NodePoolFactory.nodeName(replica, index);
+			customize(customizers, name, NodeRole.REPLICA, pool);
+			replicas.add(new DataSourceNode(name, NodeRole.REPLICA, pool, pool.getJdbcUrl(), replica.getWeight()));
 		}
 		TransportSecurity.warnIfWeak("spring.datasource.url", primaryPool.getJdbcUrl(),
 				primaryPool.getDataSourceProperties());
@@ -126,6 +129,11 @@ public final class ReplicaRouterAutoConfiguration {
 					pool.getJdbcUrl(), pool.getDataSourceProperties());
 		}
 		return new DatabaseNodes(primary, replicas);
+	}
+
+	private static void customize(ObjectProvider<ReplicaRouterPoolCustomizer> customizers, String name, NodeRole role,
+			HikariDataSource pool) {
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(name, role, pool));
 	}
 
 	@Bean

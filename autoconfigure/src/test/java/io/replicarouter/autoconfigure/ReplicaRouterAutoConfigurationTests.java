@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NonTransactionalReads;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
@@ -26,6 +27,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.test.util.ReflectionTestUtils;
@@ -70,6 +72,23 @@ class ReplicaRouterAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
 				assertThat(context).getBean(DataSource.class).isInstanceOf(SimpleDriverDataSource.class);
+			});
+	}
+
+	@Test
+	void poolCustomizersCustomizeEveryPoolInOrder() {
+		this.runner.withUserConfiguration(PoolCustomizersConfiguration.class)
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.replicas[0].name=east")
+			.run((context) -> {
+				DatabaseNodes nodes = context.getBean(DatabaseNodes.class);
+				HikariDataSource primary = (HikariDataSource) nodes.primary().dataSource();
+				HikariDataSource replica = (HikariDataSource) nodes.replicas().get(0).dataSource();
+				assertThat(primary.getConnectionInitSql()).isEqualTo("set application_name = 'primary-primary'");
+				assertThat(replica.getConnectionInitSql())
+					.isEqualTo("set application_name = 'replica-" + nodes.replicas().get(0).name() + "'");
+				assertThat(primary.getLeakDetectionThreshold()).isEqualTo(30_000);
+				assertThat(replica.getLeakDetectionThreshold()).isEqualTo(30_000);
 			});
 	}
 
@@ -497,6 +516,26 @@ class ReplicaRouterAutoConfigurationTests {
 
 	private static HikariDataSource pool(DataSourceNode node) {
 		return (HikariDataSource) node.dataSource();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PoolCustomizersConfiguration {
+
+		@Bean
+		@Order(2)
+		ReplicaRouterPoolCustomizer leakDetectionLater() {
+			return (name, role, pool) -> pool.setLeakDetectionThreshold(30_000);
+		}
+
+		@Bean
+		@Order(1)
+		ReplicaRouterPoolCustomizer initSqlAndLeakDetectionFirst() {
+			return (name, role, pool) -> {
+				pool.setConnectionInitSql("set application_name = '" + role.name().toLowerCase() + "-" + name + "'");
+				pool.setLeakDetectionThreshold(10_000);
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
