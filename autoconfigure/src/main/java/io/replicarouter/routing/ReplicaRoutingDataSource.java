@@ -217,20 +217,29 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	/**
-	 * Take a physical connection for a lazy handle whose first statement is about to run.
-	 * @param readOnly whether the handle was marked read-only
-	 * @param autoCommit whether the handle is in auto-commit mode
-	 * @param isolation the isolation level set on the handle, -1 for the default
-	 * @param handle receives the node and the reason
-	 * @return the physical connection
+	 * Take a physical connection for a unit of work whose first statement is about to run:
+	 * the one routing decision, recorded here (thread state, statistics, connections in
+	 * use) and handed back whole.
+	 * @param readOnly whether the work was marked read-only
+	 * @param autoCommit whether it runs in auto-commit mode
+	 * @param isolation the isolation level set for it, -1 for the default
+	 * @return the binding
 	 * @throws SQLException if no node can give a connection
 	 */
-	Connection acquire(boolean readOnly, boolean autoCommit, int isolation, RoutingConnection handle)
-			throws SQLException {
-		RoutingReason reason = reason(readOnly, autoCommit, isolation);
-		handle.routing(reason);
+	Binding acquire(boolean readOnly, boolean autoCommit, int isolation) throws SQLException {
+		RoutingReason requested = reason(readOnly, autoCommit, isolation);
+		Binding binding = route(requested);
+		if (binding.node().role() == NodeRole.PRIMARY && (requested == RoutingReason.READ_WRITE
+				|| requested == RoutingReason.NON_TRANSACTIONAL_READ)) {
+			// Work that may write (auto-commit work too); its end is recorded for read-your-writes.
+			return binding.forWorkThatMayWrite();
+		}
+		return binding;
+	}
+
+	private Binding route(RoutingReason reason) throws SQLException {
 		if (reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ) {
-			return acquireForRead(reason, handle);
+			return acquireForRead(reason);
 		}
 		if (reason == RoutingReason.READ_WRITE) {
 			String unavailable = this.topology.primaryUnavailableReason();
@@ -238,31 +247,30 @@ public class ReplicaRoutingDataSource implements DataSource {
 				throw new PrimaryUnavailableException(unavailable);
 			}
 		}
-		return bind(this.nodes.primary(), reason, handle, ReadPositions.FRESH);
+		return bind(this.nodes.primary(), reason, ReadPositions.FRESH);
 	}
 
-	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
-		return acquireForRead(reason, handle, this.consistency.requiredReplayLsn());
+	private Binding acquireForRead(RoutingReason reason) throws SQLException {
+		return acquireForRead(reason, this.consistency.requiredReplayLsn());
 	}
 
-	private Connection acquireForRead(RoutingReason reason, RoutingConnection handle, long required)
-			throws SQLException {
+	private Binding acquireForRead(RoutingReason reason, long required) throws SQLException {
 		if (required == ConsistencyGuard.PRIMARY_ONLY) {
-			return readOnPrimaryOrWaitForReplicas(reason, handle);
+			return readOnPrimaryOrWaitForReplicas(reason);
 		}
 		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
 		if (required >= 0 && !candidates.isEmpty()) {
 			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
 			if (caughtUp.isEmpty()) {
 				// The cached positions are up to a probe interval old: ask one replica.
-				Connection checked = acquireCheckedReplica(reason, candidates, required, handle,
-						this.consistency.maxWait(), this.selector::select);
-				return (checked != null) ? checked : readOnPrimaryOrAwaitReplica(reason, candidates, required, handle);
+				Binding checked = acquireCheckedReplica(reason, candidates, required, this.consistency.maxWait(),
+						this.selector::select);
+				return (checked != null) ? checked : readOnPrimaryOrAwaitReplica(reason, candidates, required);
 			}
 			candidates = caughtUp;
 		}
-		Connection connection = acquireFromReplica(reason, candidates, handle);
-		return (connection != null) ? connection : bindPrimaryForRead(RoutingReason.FALLBACK, handle);
+		Binding binding = acquireFromReplica(reason, candidates);
+		return (binding != null) ? binding : bindPrimaryForRead(RoutingReason.FALLBACK);
 	}
 
 	/**
@@ -271,18 +279,18 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * (at most {@link ConsistencyGuard#maxWaitWithoutPrimary()}), so that the read neither
 	 * fails while a healthy replica remains nor returns data older than the write.
 	 */
-	private Connection readOnPrimaryOrAwaitReplica(RoutingReason reason, List<ReplicaCandidate> candidates,
-			long required, RoutingConnection handle) throws SQLException {
-		PrimaryAttempt primary = tryPrimaryForConsistency(handle, " and no replica has replayed this scope's last"
+	private Binding readOnPrimaryOrAwaitReplica(RoutingReason reason, List<ReplicaCandidate> candidates,
+			long required) throws SQLException {
+		PrimaryAttempt primary = tryPrimaryForConsistency(" and no replica has replayed this scope's last"
 				+ " write within " + this.consistency.maxWaitWithoutPrimary().toMillis() + " ms");
-		if (primary.connection() != null) {
-			return primary.connection();
+		if (primary.binding() != null) {
+			return primary.binding();
 		}
 		SQLException primaryFailure = primary.failure();
 		List<ReplicaCandidate> mostAdvancedFirst = candidates.stream()
 			.sorted(Comparator.comparingLong(ReplicaCandidate::replayLsn).reversed())
 			.toList();
-		Connection waited = acquireCheckedReplica(reason, mostAdvancedFirst, required, handle,
+		Binding waited = acquireCheckedReplica(reason, mostAdvancedFirst, required,
 				this.consistency.maxWaitWithoutPrimary(), (list) -> list.get(0));
 		if (waited == null) {
 			logger.warn("A read that must see WAL position " + Long.toHexString(required >>> 32) + "/"
@@ -301,11 +309,10 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * and route the read again: it then neither fails while healthy replicas remain nor
 	 * returns data older than the write.
 	 */
-	private Connection readOnPrimaryOrWaitForReplicas(RoutingReason reason, RoutingConnection handle)
-			throws SQLException {
-		PrimaryAttempt primary = tryPrimaryForConsistency(handle, "");
-		if (primary.connection() != null) {
-			return primary.connection();
+	private Binding readOnPrimaryOrWaitForReplicas(RoutingReason reason) throws SQLException {
+		PrimaryAttempt primary = tryPrimaryForConsistency("");
+		if (primary.binding() != null) {
+			return primary.binding();
 		}
 		SQLException primaryFailure = primary.failure();
 		Duration remaining = this.consistency.primaryOnlyRemaining();
@@ -327,27 +334,26 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 		// Every replica in rotation has the write now: route as a read without that requirement.
 		long required = this.consistency.requiredReplayLsn();
-		return acquireForRead(reason, handle, (required != ConsistencyGuard.PRIMARY_ONLY) ? required
+		return acquireForRead(reason, (required != ConsistencyGuard.PRIMARY_ONLY) ? required
 				: ConsistencyGuard.NO_REQUIREMENT);
 	}
 
 	/**
 	 * Try the primary for a read that read-your-writes sends there.
-	 * @param handle the handle to bind
 	 * @param detail appended to the message when the topology already knows the primary is
 	 * unavailable
-	 * @return the bound connection, or the failure when the primary is unavailable or
+	 * @return the binding, or the failure when the primary is unavailable or
 	 * failed as a node
 	 * @throws SQLException if it failed otherwise
 	 */
-	private PrimaryAttempt tryPrimaryForConsistency(RoutingConnection handle, String detail) throws SQLException {
+	private PrimaryAttempt tryPrimaryForConsistency(String detail) throws SQLException {
 		String unavailable = this.topology.primaryUnavailableReason();
 		if (unavailable != null) {
 			return new PrimaryAttempt(null,
 					new SQLException("The primary is unavailable (" + unavailable + ")" + detail, "08001"));
 		}
 		try {
-			return new PrimaryAttempt(bindPrimaryForRead(RoutingReason.CONSISTENCY, handle), null);
+			return new PrimaryAttempt(bindPrimaryForRead(RoutingReason.CONSISTENCY), null);
 		}
 		catch (SQLException ex) {
 			if (!ConnectionFailures.isNodeFailure(ex)) {
@@ -364,17 +370,16 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * crash every pooled connection is dead, and without the check each attempt would take
 	 * the next one and fail again instead of turning to a replica.
 	 */
-	private Connection bindPrimaryForRead(RoutingReason reason, RoutingConnection handle) throws SQLException {
+	private Binding bindPrimaryForRead(RoutingReason reason) throws SQLException {
 		DataSourceNode primary = this.nodes.primary();
 		if (!RoutingThreadState.current().verifyPrimary) {
-			return bind(primary, reason, handle, ReadPositions.FRESH);
+			return bind(primary, reason, ReadPositions.FRESH);
 		}
 		Connection connection = primary.dataSource().getConnection();
 		SQLException failure = null;
 		try {
 			if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
-				bound(primary, reason, handle, ReadPositions.FRESH);
-				return connection;
+				return bound(connection, primary, reason, ReadPositions.FRESH);
 			}
 		}
 		catch (SQLException ex) {
@@ -398,15 +403,15 @@ public class ReplicaRoutingDataSource implements DataSource {
 		}
 	}
 
-	private @Nullable Connection acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
-			RoutingConnection handle) throws SQLException {
+	private @Nullable Binding acquireFromReplica(RoutingReason reason, List<ReplicaCandidate> eligible)
+			throws SQLException {
 		List<ReplicaCandidate> candidates = eligible;
 		while (!candidates.isEmpty()) {
 			ReplicaCandidate candidate = this.selector.select(candidates);
 			try {
-				Connection connection = bind(candidate.node(), reason, handle, candidate.replayLsn());
+				Binding binding = bind(candidate.node(), reason, candidate.replayLsn());
 				this.consistency.afterRead(candidate.replayLsn());
-				return connection;
+				return binding;
 			}
 			catch (SQLException ex) {
 				// Nothing ran on this connection yet, so another node can serve it safely.
@@ -420,9 +425,9 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return null;
 	}
 
-	private @Nullable Connection acquireCheckedReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
-			long required, RoutingConnection handle, Duration maxWait,
-			Function<List<ReplicaCandidate>, ReplicaCandidate> choice) throws SQLException {
+	private @Nullable Binding acquireCheckedReplica(RoutingReason reason, List<ReplicaCandidate> eligible,
+			long required, Duration maxWait, Function<List<ReplicaCandidate>, ReplicaCandidate> choice)
+			throws SQLException {
 		List<ReplicaCandidate> candidates = eligible;
 		while (!candidates.isEmpty()) {
 			ReplicaCandidate candidate = choice.apply(candidates);
@@ -440,9 +445,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 			long checked = CheckedPosition.of(this.checkedPositions, candidate);
 			if (checked >= required) {
 				// An earlier check against this snapshot of the replica already found it there.
-				bound(candidate.node(), reason, handle, checked);
 				this.consistency.afterRead(checked);
-				return connection;
+				return bound(connection, candidate.node(), reason, checked);
 			}
 			try {
 				if (!connection.getAutoCommit()) {
@@ -464,9 +468,8 @@ public class ReplicaRoutingDataSource implements DataSource {
 			}
 			this.checkedPositions.merge(candidate.node(), new CheckedPosition(candidate, replayed),
 					CheckedPosition::newer);
-			bound(candidate.node(), reason, handle, replayed);
 			this.consistency.afterRead(replayed);
-			return connection;
+			return bound(connection, candidate.node(), reason, replayed);
 		}
 		return null;
 	}
@@ -481,7 +484,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	 * @param reason why the connection went to that node
 	 * @param connection the physical connection
 	 */
-	void inUse(DataSourceNode node, RoutingReason reason, Connection connection) {
+	private void inUse(DataSourceNode node, RoutingReason reason, Connection connection) {
 		if (node.role() == NodeRole.REPLICA || reason == RoutingReason.CONSISTENCY
 				|| reason == RoutingReason.FALLBACK) {
 			this.readConnectionsInUse.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).add(connection);
@@ -489,11 +492,15 @@ public class ReplicaRoutingDataSource implements DataSource {
 	}
 
 	/**
-	 * Record that a physical connection is no longer in use.
-	 * @param node the node the connection belongs to
-	 * @param connection the physical connection
+	 * Record that a binding's connection is no longer in use: the one place where what
+	 * {@link #acquire} recorded is undone.
+	 * @param binding the binding
 	 */
-	void released(DataSourceNode node, Connection connection) {
+	void released(Binding binding) {
+		released(binding.node(), binding.connection());
+	}
+
+	private void released(DataSourceNode node, Connection connection) {
 		Set<Connection> inUse = this.readConnectionsInUse.get(node);
 		if (inUse != null) {
 			inUse.remove(connection);
@@ -592,20 +599,22 @@ public class ReplicaRoutingDataSource implements DataSource {
 		return (caughtUp != null) ? caughtUp : candidates;
 	}
 
-	private Connection bind(DataSourceNode node, RoutingReason reason, RoutingConnection handle, long position)
-			throws SQLException {
+	private Binding bind(DataSourceNode node, RoutingReason reason, long position) throws SQLException {
 		if (logger.isTraceEnabled()) {
 			logger.trace("Routing connection to " + node.name() + " (" + reason + ")");
 		}
-		Connection connection = node.dataSource().getConnection();
-		bound(node, reason, handle, position);
-		return connection;
+		return bound(node.dataSource().getConnection(), node, reason, position);
 	}
 
-	private void bound(DataSourceNode node, RoutingReason reason, RoutingConnection handle, long position) {
-		handle.bound(node, reason);
+	/**
+	 * Record a routing decision, in the one place where it is recorded: the thread's last
+	 * route, the statistics, and the connections in use that may be aborted.
+	 */
+	private Binding bound(Connection connection, DataSourceNode node, RoutingReason reason, long position) {
 		RoutingThreadState.current().bound(node, reason, position);
 		this.statistics.record(node, reason);
+		inUse(node, reason, connection);
+		return new Binding(connection, node, reason, false);
 	}
 
 	/**
@@ -722,7 +731,7 @@ public class ReplicaRoutingDataSource implements DataSource {
 	/**
 	 * The outcome of trying the primary: a connection, or why it could not serve.
 	 */
-	private record PrimaryAttempt(@Nullable Connection connection, @Nullable SQLException failure) {
+	private record PrimaryAttempt(@Nullable Binding binding, @Nullable SQLException failure) {
 
 		@Override
 		public SQLException failure() {

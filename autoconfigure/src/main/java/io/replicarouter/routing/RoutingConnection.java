@@ -17,6 +17,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
@@ -64,22 +65,15 @@ final class RoutingConnection implements RoutedConnection {
 
 	private boolean closed;
 
+	/**
+	 * The physical connection of the current unit of work, {@code null} between units.
+	 */
 	private @Nullable Connection target;
 
-	private @Nullable DataSourceNode node;
-
-	private @Nullable RoutingReason reason;
-
 	/**
-	 * Why the current unit of work is routed as it is, before any fallback.
+	 * The current unit's binding, or the last unit's once it ended.
 	 */
-	private @Nullable RoutingReason requested;
-
-	/**
-	 * Whether the current binding may write on the primary: read-write work, or work in
-	 * auto-commit mode, there.
-	 */
-	private boolean mayWrite;
+	private @Nullable Binding binding;
 
 	/**
 	 * Whether result sets of this handle are to survive a commit (holdability
@@ -99,29 +93,19 @@ final class RoutingConnection implements RoutedConnection {
 		this.autoCommit = defaultAutoCommit;
 	}
 
-	void routing(RoutingReason requested) {
-		this.requested = requested;
-	}
-
-	void bound(DataSourceNode node, RoutingReason reason) {
-		this.node = node;
-		this.reason = reason;
-		this.mayWrite = (node.role() == NodeRole.PRIMARY) && (this.requested == RoutingReason.READ_WRITE
-				|| this.requested == RoutingReason.NON_TRANSACTIONAL_READ);
-		this.unrecordedWrite = false;
-	}
-
 	/**
 	 * Return the node this handle is bound to, or was bound to for its last unit of work.
 	 */
 	@Override
 	public @Nullable DataSourceNode node() {
-		return this.node;
+		Binding current = this.binding;
+		return (current != null) ? current.node() : null;
 	}
 
 	@Override
 	public @Nullable RoutingReason reason() {
-		return this.reason;
+		Binding current = this.binding;
+		return (current != null) ? current.reason() : null;
 	}
 
 	/**
@@ -134,7 +118,7 @@ final class RoutingConnection implements RoutedConnection {
 
 	private Connection forStatement() throws SQLException {
 		Connection connection = target();
-		this.unrecordedWrite |= this.mayWrite;
+		this.unrecordedWrite |= Objects.requireNonNull(this.binding).mayWrite();
 		return connection;
 	}
 
@@ -149,7 +133,8 @@ final class RoutingConnection implements RoutedConnection {
 			return connection;
 		}
 		checkOpen();
-		connection = this.router.acquire(this.readOnly, this.autoCommit, this.isolation, this);
+		Binding acquired = this.router.acquire(this.readOnly, this.autoCommit, this.isolation);
+		connection = acquired.connection();
 		try {
 			if (this.readOnly) {
 				connection.setReadOnly(true);
@@ -171,16 +156,13 @@ final class RoutingConnection implements RoutedConnection {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			released(connection);
+			this.router.released(acquired);
 			connection.close();
 			throw ex;
 		}
+		this.binding = acquired;
+		this.unrecordedWrite = false;
 		this.target = connection;
-		DataSourceNode bound = this.node;
-		RoutingReason boundFor = this.reason;
-		if (bound != null && boundFor != null) {
-			this.router.inUse(bound, boundFor, connection);
-		}
 		return connection;
 	}
 
@@ -357,7 +339,7 @@ final class RoutingConnection implements RoutedConnection {
 			throw ex;
 		}
 		RoutingThreadState.current().connectionLost();
-		DataSourceNode bound = this.node;
+		DataSourceNode bound = node();
 		if (bound != null && bound.role() == NodeRole.REPLICA) {
 			this.router.reportFailure(bound, ex);
 		}
@@ -369,9 +351,9 @@ final class RoutingConnection implements RoutedConnection {
 	 * fail. The replica is reported; anything else is rethrown.
 	 */
 	private void endReadOnlyWorkOnLostReplica(SQLException ex) throws SQLException {
-		DataSourceNode bound = this.node;
-		boolean readOnlyWork = this.reason == RoutingReason.READ_ONLY
-				|| this.reason == RoutingReason.NON_TRANSACTIONAL_READ;
+		DataSourceNode bound = node();
+		RoutingReason reason = reason();
+		boolean readOnlyWork = reason == RoutingReason.READ_ONLY || reason == RoutingReason.NON_TRANSACTIONAL_READ;
 		if (bound == null || bound.role() != NodeRole.REPLICA || !readOnlyWork
 				|| !(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
 			throw ex;
@@ -401,7 +383,7 @@ final class RoutingConnection implements RoutedConnection {
 			return;
 		}
 		this.target = null;
-		released(connection);
+		this.router.released(Objects.requireNonNull(this.binding));
 		try {
 			recordWrite(connection, committed);
 		}
@@ -436,7 +418,7 @@ final class RoutingConnection implements RoutedConnection {
 		if (connection != null) {
 			this.target = null;
 			this.unrecordedWrite = false;
-			released(connection);
+			this.router.released(Objects.requireNonNull(this.binding));
 			try {
 				connection.abort(executor);
 			}
@@ -453,13 +435,6 @@ final class RoutingConnection implements RoutedConnection {
 		}
 		catch (SQLException | RuntimeException ex) {
 			// aborted: the pool discards it
-		}
-	}
-
-	private void released(Connection connection) {
-		DataSourceNode bound = this.node;
-		if (bound != null) {
-			this.router.released(bound, connection);
 		}
 	}
 
@@ -497,8 +472,9 @@ final class RoutingConnection implements RoutedConnection {
 
 	@Override
 	public String toString() {
-		DataSourceNode bound = this.node;
-		return "RoutedConnection[" + ((bound != null) ? bound.name() + ", " + this.reason : "not bound yet") + "]";
+		Binding current = this.binding;
+		return "RoutedConnection["
+				+ ((current != null) ? current.node().name() + ", " + current.reason() : "not bound yet") + "]";
 	}
 
 	// Everything else needs the database: bind, then delegate
