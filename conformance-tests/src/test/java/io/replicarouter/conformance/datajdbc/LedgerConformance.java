@@ -22,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on the primary; reads, in and outside transactions, run on replicas; a read-only {@code SERIALIZABLE}
  * transaction succeeds on the primary.
  */
+// The ledger's users send its lookups outside transactions to replicas (see LedgerApplication): the setting under
+// which an isolation level used to bind a write to a replica. With the default, writes never go there
+// (JdbcRoutingIT).
 @SpringBootTest(classes = LedgerApplication.class, properties = "replica-router.non-transactional-reads=replica")
 @DirtiesContext
 abstract class LedgerConformance {
