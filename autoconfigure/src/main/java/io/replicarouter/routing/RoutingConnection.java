@@ -108,14 +108,6 @@ final class RoutingConnection implements RoutedConnection {
 		return (current != null) ? current.reason() : null;
 	}
 
-	/**
-	 * Return whether the handle holds a physical connection now.
-	 * @return whether it is bound
-	 */
-	boolean isBound() {
-		return this.target != null;
-	}
-
 	private Connection forStatement() throws SQLException {
 		Connection connection = target();
 		this.unrecordedWrite |= Objects.requireNonNull(this.binding).mayWrite();
