@@ -5,7 +5,9 @@ import io.replicarouter.conformance.openinview.OpenInViewConformance;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A user who sets {@code DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION}, routing off.
+ * A user who sets {@code DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION} explicitly (so an open session holds
+ * no connection between transactions), routing off; Boot's
+ * default, no setting, is {@code OpenInViewIT}.
  */
 @TestPropertySource(properties = { "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION", "replica-router.enabled=false" })
 class ReleaseAfterTransactionControlIT extends OpenInViewConformance {

@@ -6,6 +6,7 @@ import java.sql.Statement;
 
 import io.replicarouter.conformance.ConformanceCluster;
 import io.replicarouter.conformance.NotesConformance;
+import io.replicarouter.conformance.openinview.OpenInViewApplication;
 import io.replicarouter.test.PostgresNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,12 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The notes contract against {@link FlywayApplication}, with routing on ({@code expectReplica}) or off.
+ * The notes contract against the open-in-view notes application where a user's Flyway migration
+ * ({@code db/migration}, Boot's default location) creates the schema, with routing on ({@code expectReplica}) or
+ * off. Only this group's JVM has Flyway on its class path; {@code spring.jpa.hibernate.ddl-auto} stays at Boot's
+ * default.
  */
-@SpringBootTest(classes = FlywayApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = OpenInViewApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 abstract class FlywayConformance extends NotesConformance {
 
 	FlywayConformance(boolean expectReplica) {
@@ -30,7 +34,7 @@ abstract class FlywayConformance extends NotesConformance {
 	 */
 	@BeforeAll
 	static void emptyDatabase() {
-		ConformanceCluster.executeOnPrimary("drop table if exists fw_note", "drop table if exists flyway_schema_history");
+		ConformanceCluster.executeOnPrimary("drop table if exists oiv_note", "drop table if exists flyway_schema_history");
 	}
 
 	/**
@@ -51,7 +55,7 @@ abstract class FlywayConformance extends NotesConformance {
 		for (PostgresNode replica : ConformanceCluster.get().replicas()) {
 			try (Connection connection = replica.connect();
 					Statement statement = connection.createStatement();
-					ResultSet table = statement.executeQuery("select to_regclass('fw_note') is not null")) {
+					ResultSet table = statement.executeQuery("select to_regclass('oiv_note') is not null")) {
 				table.next();
 				assertThat(table.getBoolean(1)).as(replica.name()).isTrue();
 			}
