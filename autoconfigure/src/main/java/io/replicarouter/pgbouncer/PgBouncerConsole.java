@@ -30,11 +30,19 @@ import org.jspecify.annotations.Nullable;
  * Runs one query on PgBouncer's admin console over the PostgreSQL wire protocol (simple
  * query protocol, trust, MD5 or SCRAM-SHA-256 login).
  * <p>
- * Not through the JDBC driver: pgjdbc sends {@code SET} statements after login to a server
- * that reports an old version, as PgBouncer's console does ("1.x"), and the console refuses
- * them. Checked with pgjdbc 42.7.13 against PgBouncer 1.18, with and without
- * {@code preferQueryMode=simple} and {@code assumeMinServerVersion=12}: an admin user gets
- * "SET failed", a stats user "admin access needed", on every combination.
+ * Not through the JDBC driver, because pgjdbc cannot log in to the console. After login
+ * pgjdbc 42.7.13 runs {@code SET extra_float_digits = 2} ({@code ConnectionFactoryImpl
+ * .runInitialQueries}), chosen from the version the server reports, which for the console
+ * is {@code server_version = 1.18.0/bouncer}, read as older than PostgreSQL 9.0. No
+ * connection property turns it off: {@code assumeMinServerVersion} changes only the startup
+ * packet (and the {@code SET application_name}), and {@code preferQueryMode=simple} only how
+ * the {@code SET} is sent. The console accepts {@code SET} of its own settings only, from
+ * {@code admin_users} only: an admin user gets "SET failed", a {@code stats_users} user
+ * "admin access needed", and pgjdbc closes the connection. Neither the startup packet
+ * (accepted, even without {@code ignore_startup_parameters}: it carries no
+ * {@code extra_float_digits}) nor the extended protocol (never reached) is the obstacle.
+ * Checked against PgBouncer 1.18 with no option, {@code preferQueryMode=simple},
+ * {@code assumeMinServerVersion=12} and both.
  * <p>
  * A password is never sent in clear text: a server that asks for one (PgBouncer's
  * {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to downgrade
