@@ -23,6 +23,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 
@@ -44,10 +45,14 @@ import org.jspecify.annotations.Nullable;
  * Checked against PgBouncer 1.18 with no option, {@code preferQueryMode=simple},
  * {@code assumeMinServerVersion=12} and both.
  * <p>
- * A password is never sent in clear text: a server that asks for one (PgBouncer's
- * {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to downgrade
- * SCRAM) is refused. The connection is not encrypted, so point the monitor at a PgBouncer
- * on the same host or a trusted network.
+ * TLS follows the node's URL ({@link ConsoleTls}): the console sends PostgreSQL's
+ * SSLRequest and continues over TLS when the URL's {@code sslmode} asks for it, as pgjdbc
+ * does for the node's own connections to the same PgBouncer.
+ * <p>
+ * A password is sent in clear text only over TLS whose certificate was verified
+ * ({@code sslmode=verify-ca} or {@code verify-full}). Otherwise a server that asks for one
+ * (PgBouncer's {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to
+ * downgrade SCRAM) is refused, as before TLS support. SCRAM and MD5 work in every mode.
  */
 final class PgBouncerConsole {
 
@@ -60,6 +65,7 @@ final class PgBouncerConsole {
 	 * Run a query and return its rows.
 	 * @param host the PgBouncer's host
 	 * @param port its port
+	 * @param tls how the connection is secured
 	 * @param user a user in its {@code stats_users} or {@code admin_users}
 	 * @param password the user's password, or {@code null}
 	 * @param query the query, such as {@code SHOW POOLS}
@@ -67,16 +73,19 @@ final class PgBouncerConsole {
 	 * @return the rows, each column by name, values as text
 	 * @throws IOException if PgBouncer cannot be reached or answers with an error
 	 */
-	static List<Map<String, @Nullable String>> query(String host, int port, String user, @Nullable String password,
-			String query, Duration timeout) throws IOException {
-		try (Socket socket = new Socket()) {
+	static List<Map<String, @Nullable String>> query(String host, int port, ConsoleTls tls, String user,
+			@Nullable String password, String query, Duration timeout) throws IOException {
+		Socket plain = new Socket();
+		Socket socket = plain;
+		try {
 			int millis = (int) Math.max(1, timeout.toMillis());
-			socket.connect(new InetSocketAddress(host, port), millis);
-			socket.setSoTimeout(millis);
+			plain.connect(new InetSocketAddress(host, port), millis);
+			plain.setSoTimeout(millis);
+			socket = tls.negotiate(plain, host, port);
 			DataInputStream in = new DataInputStream(socket.getInputStream());
 			OutputStream out = socket.getOutputStream();
 			startup(out, user);
-			authenticate(in, out, user, password);
+			authenticate(in, out, user, password, (socket instanceof SSLSocket) && tls.verifiesServer(), tls);
 			awaitReadyForQuery(in);
 			send(out, 'Q', cstring(query));
 			List<Map<String, @Nullable String>> rows = new ArrayList<>();
@@ -100,6 +109,11 @@ final class PgBouncerConsole {
 					}
 				}
 			}
+		}
+		finally {
+			// Closing the TLS socket closes the one below it; closing both covers a failed upgrade.
+			socket.close();
+			plain.close();
 		}
 	}
 
@@ -131,8 +145,8 @@ final class PgBouncerConsole {
 		out.flush();
 	}
 
-	private static void authenticate(DataInputStream in, OutputStream out, String user, @Nullable String password)
-			throws IOException {
+	private static void authenticate(DataInputStream in, OutputStream out, String user, @Nullable String password,
+			boolean verifiedTls, ConsoleTls tls) throws IOException {
 		Scram scram = null;
 		while (true) {
 			Message message = read(in);
@@ -147,9 +161,15 @@ final class PgBouncerConsole {
 				case 0 -> {
 					return;
 				}
-				case 3 -> throw new IOException("PgBouncer asked for the password in clear text, over a connection that"
-						+ " is not encrypted; replica-router does not send it: use auth_type = scram-sha-256 (or md5)"
-						+ " for the admin console's user");
+				case 3 -> {
+					if (!verifiedTls) {
+						throw new IOException("PgBouncer asked for the password in clear text, over a connection that"
+								+ " is not encrypted or whose certificate is not verified (" + tls + ");"
+								+ " replica-router does not send it: use auth_type = scram-sha-256 (or md5) for the"
+								+ " admin console's user, or sslmode=verify-full with sslrootcert in the node's URL");
+					}
+					send(out, 'p', cstring(requirePassword(password)));
+				}
 				case 5 -> {
 					byte[] salt = slice(message.body(), 4, 8);
 					String inner = md5Hex((requirePassword(password) + user).getBytes(StandardCharsets.UTF_8));
