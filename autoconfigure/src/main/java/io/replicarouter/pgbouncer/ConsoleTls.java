@@ -271,8 +271,8 @@ final class ConsoleTls {
 				this.delegate.checkServerTrusted(chain, authType, socket);
 			}
 			catch (CertificateException ex) {
-				throw new CertificateException("PgBouncer's certificate does not name the host of the URL (sslmode="
-						+ "verify-full): " + ex.getMessage() + ". Connect to a host name the certificate lists, or "
+				throw new CertificateException("PgBouncer's certificate does not name the host of the URL ("
+						+ withoutFinalDot(ex.getMessage()) + "). Connect to a host name the certificate lists, or "
 						+ "add it to the certificate's subject alternative names", ex);
 			}
 		}
@@ -296,6 +296,10 @@ final class ConsoleTls {
 			catch (CertificateException ex) {
 				throw untrusted(chain, ex);
 			}
+		}
+
+		private static @Nullable String withoutFinalDot(@Nullable String message) {
+			return (message != null && message.endsWith(".")) ? message.substring(0, message.length() - 1) : message;
 		}
 
 		private CertificateException untrusted(X509Certificate[] chain, CertificateException ex) {
