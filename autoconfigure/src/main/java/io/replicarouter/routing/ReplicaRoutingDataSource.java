@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.WalPosition;
@@ -69,6 +70,15 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final ConnectionsInUse inUse = new ConnectionsInUse();
 
+	private final PrimaryAccess primaryAccess;
+
+	/**
+	 * Permits for reads that run on the primary as the fallback, {@code null} for no limit.
+	 */
+	private volatile @Nullable Semaphore fallbackPermits;
+
+	private volatile int fallbackMaxConcurrency;
+
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
 	/**
@@ -106,6 +116,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		this.topology = topology;
 		this.selector = selector;
 		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics);
+		this.primaryAccess = new PrimaryAccess(nodes.primary(), topology);
 		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
@@ -147,6 +158,44 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public Fallback getFallback() {
 		return this.fallback;
+	}
+
+	/**
+	 * Set how long work that can only run on the primary (writes, reads pinned to it) waits
+	 * for a primary known to be down to come back before it fails with a
+	 * {@link PrimaryUnavailableException}. Default 1 s.
+	 * @param unavailableWait the longest wait, zero to fail at once
+	 */
+	public void setPrimaryUnavailableWait(Duration unavailableWait) {
+		this.primaryAccess.setUnavailableWait(unavailableWait);
+	}
+
+	/**
+	 * Return how long work that can only run on the primary waits for a primary known to
+	 * be down.
+	 * @return the wait
+	 */
+	public Duration getPrimaryUnavailableWait() {
+		return this.primaryAccess.getUnavailableWait();
+	}
+
+	/**
+	 * Return how many reads may run on the primary at once as the fallback.
+	 * @return the limit, 0 for none
+	 */
+	public int getFallbackMaxConcurrency() {
+		return this.fallbackMaxConcurrency;
+	}
+
+	/**
+	 * Set how many reads may run on the primary at once as the fallback (no replica
+	 * eligible); beyond that a read fails fast with a {@link FallbackLimitException} rather
+	 * than move the replicas' whole load onto the primary.
+	 * @param maxConcurrency the limit, 0 or less for none
+	 */
+	public void setFallbackMaxConcurrency(int maxConcurrency) {
+		this.fallbackMaxConcurrency = maxConcurrency;
+		this.fallbackPermits = (maxConcurrency > 0) ? new Semaphore(maxConcurrency) : null;
 	}
 
 	/**
@@ -231,8 +280,15 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	void released(Binding binding) {
 		this.inUse.remove(binding.node(), binding.connection());
+		if (binding.reason() == RoutingReason.FALLBACK && binding.node().role() == NodeRole.PRIMARY) {
+			releaseFallbackPermit();
+		}
 	}
 
+	/**
+	 * Bind work that can only run on the primary: writes, pinned reads, serializable
+	 * reads. While the primary is known to be down it fails fast.
+	 */
 	private Binding primary(RoutingReason reason) throws SQLException {
 		if (reason == RoutingReason.READ_WRITE) {
 			String unavailable = this.topology.primaryUnavailableReason();
@@ -240,7 +296,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 				throw new PrimaryUnavailableException(unavailable);
 			}
 		}
-		return onPrimary(reason);
+		return new Binding(this.primaryAccess.connect(true), this.nodes.primary(), reason, WalPosition.CURRENT,
+				false);
 	}
 
 	private Binding read(RoutingReason reason) throws SQLException {
@@ -261,7 +318,31 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		if (this.fallback == Fallback.FAIL) {
 			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
 		}
-		return readOnPrimary(RoutingReason.FALLBACK);
+		return fallbackOnPrimary();
+	}
+
+	private Binding fallbackOnPrimary() throws SQLException {
+		Semaphore permits = this.fallbackPermits;
+		if (permits != null && !permits.tryAcquire()) {
+			this.statistics.recordFallbackRefused();
+			throw new FallbackLimitException(this.fallbackMaxConcurrency, this.topology.describeIneligibleReplicas());
+		}
+		try {
+			return readOnPrimary(RoutingReason.FALLBACK);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (permits != null) {
+				permits.release();
+			}
+			throw ex;
+		}
+	}
+
+	private void releaseFallbackPermit() {
+		Semaphore permits = this.fallbackPermits;
+		if (permits != null) {
+			permits.release();
+		}
 	}
 
 	/**
@@ -340,6 +421,9 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		try {
 			return new PrimaryAttempt(readOnPrimary(RoutingReason.CONSISTENCY), null);
 		}
+		catch (PrimaryUnavailableException ex) {
+			return new PrimaryAttempt(null, ex);
+		}
 		catch (SQLException ex) {
 			if (!ConnectionFailures.isNodeFailure(ex)) {
 				throw ex;
@@ -360,7 +444,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			return onPrimary(reason);
 		}
 		DataSourceNode primary = this.nodes.primary();
-		Connection connection = primary.dataSource().getConnection();
+		Connection connection = this.primaryAccess.connect(false);
 		SQLException failure = null;
 		try {
 			if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
@@ -374,9 +458,13 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		throw new SQLException("The primary did not answer a check after it failed under a read", "08006", failure);
 	}
 
+	/**
+	 * Bind a read to the primary that could have run on a replica: it fails at once while
+	 * the primary is known to be down.
+	 */
 	private Binding onPrimary(RoutingReason reason) throws SQLException {
-		DataSourceNode primary = this.nodes.primary();
-		return new Binding(primary.dataSource().getConnection(), primary, reason, WalPosition.CURRENT, false);
+		return new Binding(this.primaryAccess.connect(false), this.nodes.primary(), reason, WalPosition.CURRENT,
+				false);
 	}
 
 	private void discard(DataSourceNode node, Connection connection) {
@@ -403,6 +491,10 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @return how many connections were aborted
 	 */
 	public int abortConnectionsInUse(DataSourceNode node, Executor executor) {
+		if (node.role() == NodeRole.PRIMARY) {
+			// Callers waiting for a connection of the primary fail fast now, too.
+			this.primaryAccess.primaryStoppedAnswering();
+		}
 		return this.inUse.abortAll(node, executor);
 	}
 
