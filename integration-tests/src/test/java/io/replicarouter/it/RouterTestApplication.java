@@ -52,7 +52,8 @@ public class RouterTestApplication {
 	}
 
 	/**
-	 * Create the tables {@link Queries} uses ({@code ledger}, {@code kv}) on the primary, if
+	 * Create the tables {@link Queries} uses ({@code ledger}, {@code kv}, {@code unique_writes})
+	 * on the primary, if
 	 * absent, and wait until the replicas have them.
 	 * @param cluster the cluster
 	 */
@@ -62,6 +63,7 @@ public class RouterTestApplication {
 			statement.execute("create table if not exists ledger (id bigserial primary key, "
 					+ "written_on int not null default inet_server_port())");
 			statement.execute("create table if not exists kv (id int primary key, v bigint not null)");
+			statement.execute("create table if not exists unique_writes (key text primary key)");
 		}
 		catch (java.sql.SQLException ex) {
 			throw new IllegalStateException("Could not create the test tables", ex);
@@ -141,6 +143,16 @@ public class RouterTestApplication {
 		public Read getAfter(int id, java.time.Duration pause) {
 			this.jdbc.queryForObject("select pg_sleep(?)", Object.class, pause.toMillis() / 1000.0);
 			return get(id);
+		}
+
+		/**
+		 * Insert a key into {@code unique_writes (key text primary key)}: applying the same
+		 * write twice fails.
+		 * @param key the key
+		 */
+		@Transactional
+		public void insertUnique(String key) {
+			this.jdbc.update("insert into unique_writes (key) values (?)", key);
 		}
 
 		/**
