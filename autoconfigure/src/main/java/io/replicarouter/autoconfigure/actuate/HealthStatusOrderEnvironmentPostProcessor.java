@@ -8,9 +8,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Adds {@code DEGRADED} to Boot's health status order, after {@code OUT_OF_SERVICE} and
- * before {@code UP}, so a degraded component shows in the overall status (Boot leaves
- * statuses out of the order out of the aggregate). Added with the lowest precedence: any
+ * Adds {@code READ_ONLY} and {@code DEGRADED} to Boot's health status order, in that order
+ * after {@code OUT_OF_SERVICE} and before {@code UP}, so they show in the overall status
+ * and in the groups that use it (Boot leaves statuses out of the order out of the
+ * aggregate). Added with the lowest precedence: any
  * {@code management.endpoint.health.status.order} the application sets wins.
  */
 class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -22,7 +23,7 @@ class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProces
 		if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
 			environment.getPropertySources()
 				.addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("management.endpoint.health.status.order",
-						"DOWN,OUT_OF_SERVICE,DEGRADED,UP,UNKNOWN")));
+						"DOWN,OUT_OF_SERVICE,READ_ONLY,DEGRADED,UP,UNKNOWN")));
 		}
 	}
 

@@ -3,7 +3,9 @@ package io.replicarouter.autoconfigure.actuate;
 import io.replicarouter.actuate.ConnectionPoolsHealthIndicator;
 import io.replicarouter.actuate.PrimaryDatabaseHealthIndicator;
 import io.replicarouter.actuate.ReplicationHealthIndicator;
+import io.replicarouter.actuate.RoutingHealthIndicator;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.autoconfigure.ReplicaRouterProperties;
 import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
@@ -18,9 +20,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code replication} and {@code connectionPools} health indicators, and a {@code db}
- * indicator that reads the monitor instead of borrowing a pooled connection. Each can be
- * switched off with {@code management.health.replication.enabled},
+ * The {@code replication}, {@code routing} and {@code connectionPools} health indicators,
+ * and a {@code db} indicator that reads the monitor instead of borrowing a pooled
+ * connection. Each can be switched off with {@code management.health.replication.enabled},
+ * {@code management.health.routing.enabled},
  * {@code management.health.connection-pools.enabled} and
  * {@code management.health.db.enabled}.
  */
@@ -35,6 +38,13 @@ public final class ReplicaRouterHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "replicationHealthIndicator")
 	ReplicationHealthIndicator replicationHealthIndicator(ReplicaHealthMonitor monitor) {
 		return new ReplicationHealthIndicator(monitor);
+	}
+
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("routing")
+	@ConditionalOnMissingBean(name = "routingHealthIndicator")
+	RoutingHealthIndicator routingHealthIndicator(ReplicaHealthMonitor monitor, ReplicaRouterProperties properties) {
+		return new RoutingHealthIndicator(monitor, properties.getFallback());
 	}
 
 	@Bean

@@ -77,11 +77,11 @@ class ReplicaRouterActuatorAutoConfigurationTests {
 	}
 
 	@Test
-	void degradedIsOrderedBetweenOutOfServiceAndUpUnlessTheApplicationSetsAnOrder() {
+	void readOnlyAndDegradedAreOrderedBetweenOutOfServiceAndUpUnlessTheApplicationSetsAnOrder() {
 		StandardEnvironment environment = new StandardEnvironment();
 		new HealthStatusOrderEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("management.endpoint.health.status.order"))
-			.isEqualTo("DOWN,OUT_OF_SERVICE,DEGRADED,UP,UNKNOWN");
+			.isEqualTo("DOWN,OUT_OF_SERVICE,READ_ONLY,DEGRADED,UP,UNKNOWN");
 		StandardEnvironment own = new StandardEnvironment();
 		own.getPropertySources()
 			.addFirst(new org.springframework.core.env.MapPropertySource("app",
