@@ -8,7 +8,9 @@ import io.replicarouter.consistency.ConsistencyScope;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.cache.RedisCacheWriter;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * Keeps values that a write has replaced out of the cache. An eviction leaves, for
@@ -97,8 +99,11 @@ final class RefillGuard {
 		// Without the write's position, only data read on the primary after now may refill.
 		WalPosition written = ConsistencyScope.current().token().position();
 		long at = written.equals(WalPosition.CURRENT) || !written.isKnown() ? Long.MAX_VALUE - 1 : written.toLong();
-		this.redis.put(name, markerKey(key),
-				(at + ":" + System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII), this.markerTtl);
+		byte[] marker = (at + ":" + System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+		// Synchronously, on the connection the guarded put uses: Spring Data Redis's put may
+		// complete asynchronously, and a put that ran before the marker landed was unguarded.
+		this.redis.execute((connection) -> connection.stringCommands()
+			.set(markerKey(key), marker, Expiration.from(this.markerTtl), SetOption.upsert()));
 	}
 
 	private static long readPosition(WalPosition position) {
