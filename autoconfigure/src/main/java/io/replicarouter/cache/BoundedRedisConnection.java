@@ -3,6 +3,10 @@ package io.replicarouter.cache;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Optional;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -79,16 +83,28 @@ public class BoundedRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * The application's client configuration with another command timeout; everything else
-	 * (TLS, client options, resources, credentials) read from it, whatever its methods.
+	 * The application's client configuration with another command timeout, and a connect
+	 * timeout no longer than it (a connection made while Redis is down would otherwise wait
+	 * Lettuce's 10 s); everything else (TLS, client options, resources, credentials) read
+	 * from it, whatever its methods.
 	 */
 	static LettuceClientConfiguration withCommandTimeout(LettuceClientConfiguration configuration, Duration timeout) {
+		Optional<ClientOptions> clientOptions = configuration.getClientOptions().map((options) -> {
+			SocketOptions socket = options.getSocketOptions();
+			if (socket.getConnectTimeout().compareTo(timeout) <= 0) {
+				return options;
+			}
+			return options.mutate().socketOptions(socket.mutate().connectTimeout(timeout).build()).build();
+		});
 		Class<?> type = (configuration instanceof LettucePoolingClientConfiguration)
 				? LettucePoolingClientConfiguration.class : LettuceClientConfiguration.class;
 		return (LettuceClientConfiguration) Proxy.newProxyInstance(BoundedRedisConnection.class.getClassLoader(),
 				new Class<?>[] { type }, (proxy, method, args) -> {
 					if (method.getName().equals("getCommandTimeout") && method.getParameterCount() == 0) {
 						return timeout;
+					}
+					if (method.getName().equals("getClientOptions") && method.getParameterCount() == 0) {
+						return clientOptions;
 					}
 					try {
 						return method.invoke(configuration, args);

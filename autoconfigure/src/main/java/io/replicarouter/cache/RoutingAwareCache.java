@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -24,8 +25,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <li>{@code @Cacheable(sync = true)}: one load per key and instance at a time, behind a
  * {@link ReentrantLock} (no carrier pinning on virtual threads).</li>
  * </ul>
+ * A {@link TransactionAwareCacheDecorator}, so that what unwraps Spring's decorator (Boot's
+ * cache metrics) finds the Redis cache behind it; every method is its own.
  */
-public class RoutingAwareCache implements Cache {
+public class RoutingAwareCache extends TransactionAwareCacheDecorator {
 
 	private static final int LOCK_STRIPES = 256;
 
@@ -36,19 +39,12 @@ public class RoutingAwareCache implements Cache {
 	private final ReentrantLock[] loadLocks = new ReentrantLock[LOCK_STRIPES];
 
 	RoutingAwareCache(Cache target, UnreadableEntries unreadable) {
+		super(target);
 		this.target = target;
 		this.unreadable = unreadable;
 		for (int i = 0; i < LOCK_STRIPES; i++) {
 			this.loadLocks[i] = new ReentrantLock();
 		}
-	}
-
-	/**
-	 * Return the cache this one decorates.
-	 * @return Spring Data Redis's cache
-	 */
-	public Cache getTargetCache() {
-		return this.target;
 	}
 
 	@Override

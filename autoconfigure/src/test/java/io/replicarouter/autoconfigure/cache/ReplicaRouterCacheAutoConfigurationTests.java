@@ -169,6 +169,10 @@ class ReplicaRouterCacheAutoConfigurationTests {
 				.connectionFactory();
 			assertThat(cache).isNotSameAs(application);
 			assertThat(cache.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofMillis(250));
+			assertThat(cache.getClientConfiguration().getClientOptions().orElseThrow().getSocketOptions()
+				.getConnectTimeout()).isEqualTo(Duration.ofMillis(250));
+			assertThat(application.getClientConfiguration().getClientOptions().orElseThrow().getSocketOptions()
+				.getConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(cache.getPort()).isEqualTo(1);
 		});
 	}
