@@ -1,19 +1,16 @@
 package io.replicarouter.it.cache;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -35,8 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -54,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cache layer in every call shape, against a real Redis and a primary with two real
  * streaming replicas, under Boot's defaults: no stale refill with replicas 2 s behind,
- * unreadable entries treated as misses, Redis stopped for real, virtual threads.
+ * unreadable entries treated as misses, Redis stopped for real. Virtual threads:
+ * {@link VirtualThreadsCacheIT}.
  */
 class CacheShapesIT {
 
@@ -325,30 +321,6 @@ class CacheShapesIT {
 			Thread.sleep(50);
 		}
 		System.out.printf("Redis back: hits resumed after %.1f s%n", (System.nanoTime() - restarted) / 1e9);
-	}
-
-	@Test
-	@EnabledForJreRange(min = JRE.JAVA_21)
-	void aThousandConcurrentMissesOnVirtualThreadsComplete() throws Exception {
-		Items items = this.context.getBean(Items.class);
-		Method factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-		long started = System.nanoTime();
-		ExecutorService executor = (ExecutorService) factory.invoke(null);
-		try {
-			List<Future<Product>> calls = new ArrayList<>();
-			for (int i = 0; i < 1000; i++) {
-				int id = 1001 + i;
-				calls.add(executor.submit(() -> (id % 2 == 0) ? items.findSync(id) : items.find(id)));
-			}
-			for (int i = 0; i < calls.size(); i++) {
-				assertThat(calls.get(i).get(60, TimeUnit.SECONDS).id()).isEqualTo(1001 + i);
-			}
-		}
-		finally {
-			executor.shutdown();
-		}
-		System.out.printf("1000 concurrent misses on virtual threads (Java %s): %.1f s%n",
-				Runtime.version().feature(), (System.nanoTime() - started) / 1e9);
 	}
 
 	private StringRedisTemplate redis() {
