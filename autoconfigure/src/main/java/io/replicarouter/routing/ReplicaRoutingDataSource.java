@@ -499,8 +499,21 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
-	 * Called after a connection bound to the primary for read-write work committed, or
-	 * was released in auto-commit mode: lets the consistency guard record the write.
+	 * Commit a transaction bound to the primary for work that may have written, and let the
+	 * consistency guard record the write (in the commit's round trip where it can).
+	 * @param connection the physical connection, in the transaction
+	 * @throws SQLException if the commit fails
+	 */
+	void commitWrite(Connection connection) throws SQLException {
+		if (!this.consistency.commitAndRecordWrite(connection)) {
+			afterPrimaryWrite(connection);
+		}
+	}
+
+	/**
+	 * Called after work bound to the primary that may have written was released in
+	 * auto-commit mode, or committed without {@link #commitWrite}: lets the consistency
+	 * guard record the write.
 	 * @param connection the physical connection, idle
 	 */
 	void afterPrimaryWrite(Connection connection) {
