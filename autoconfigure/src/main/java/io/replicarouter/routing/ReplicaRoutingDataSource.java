@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.WalPosition;
@@ -78,6 +79,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	private volatile @Nullable Semaphore fallbackPermits;
 
 	private volatile int fallbackMaxConcurrency;
+
+	private volatile Duration fallbackWait = Duration.ofSeconds(2);
 
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
@@ -189,13 +192,25 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * Set how many reads may run on the primary at once as the fallback (no replica
-	 * eligible); beyond that a read fails fast with a {@link FallbackLimitException} rather
-	 * than move the replicas' whole load onto the primary.
+	 * eligible); a read beyond that waits for one of them to end, at most
+	 * {@link #setFallbackWait(Duration) the fallback wait}, then fails with a
+	 * {@link FallbackLimitException} rather than move the replicas' whole load onto the
+	 * primary.
 	 * @param maxConcurrency the limit, 0 or less for none
 	 */
 	public void setFallbackMaxConcurrency(int maxConcurrency) {
 		this.fallbackMaxConcurrency = maxConcurrency;
 		this.fallbackPermits = (maxConcurrency > 0) ? new Semaphore(maxConcurrency) : null;
+	}
+
+	/**
+	 * Set how long a read waits for a turn on the primary when as many fallback reads as
+	 * allowed run there. Default 2 s, the default time a read waits for a connection of a
+	 * replica's pool.
+	 * @param fallbackWait the longest wait, zero to fail at once
+	 */
+	public void setFallbackWait(Duration fallbackWait) {
+		this.fallbackWait = fallbackWait;
 	}
 
 	/**
@@ -323,9 +338,10 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private Binding fallbackOnPrimary() throws SQLException {
 		Semaphore permits = this.fallbackPermits;
-		if (permits != null && !permits.tryAcquire()) {
+		if (permits != null && !awaitTurn(permits)) {
 			this.statistics.recordFallbackRefused();
-			throw new FallbackLimitException(this.fallbackMaxConcurrency, this.topology.describeIneligibleReplicas());
+			throw new FallbackLimitException(this.fallbackMaxConcurrency, this.fallbackWait,
+					this.topology.describeIneligibleReplicas());
 		}
 		try {
 			return readOnPrimary(RoutingReason.FALLBACK);
@@ -335,6 +351,19 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 				permits.release();
 			}
 			throw ex;
+		}
+	}
+
+	private boolean awaitTurn(Semaphore permits) {
+		if (permits.tryAcquire()) {
+			return true;
+		}
+		try {
+			return permits.tryAcquire(this.fallbackWait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
