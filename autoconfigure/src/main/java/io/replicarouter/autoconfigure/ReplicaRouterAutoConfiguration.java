@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -113,21 +114,24 @@ public final class ReplicaRouterAutoConfiguration {
 	}
 
 	/**
-	 * The connection settings of Boot's connection details, which may leave the URL unset
-	 * when the application brings its own primary.
+	 * The connection settings of Boot's connection details. When the application brings its
+	 * own primary, {@code spring.datasource.*} may be empty: what cannot be determined is
+	 * left unset (replicas then need their own credentials) instead of failing here.
 	 */
 	private static Connection connection(JdbcConnectionDetails details) {
-		String url;
-		String driver;
+		String url = determine(details::getJdbcUrl);
+		return new Connection(url, determine(details::getUsername), determine(details::getPassword),
+				(url != null) ? determine(details::getDriverClassName) : null);
+	}
+
+	private static @Nullable String determine(Supplier<@Nullable String> value) {
 		try {
-			url = details.getJdbcUrl();
-			driver = details.getDriverClassName();
+			return value.get();
 		}
-		catch (InvalidReplicaRouterConfigurationException ex) {
-			url = null;
-			driver = null;
+		catch (RuntimeException ex) {
+			// not set, and Boot cannot derive it (no URL, no embedded database)
+			return null;
 		}
-		return new Connection(url, details.getUsername(), details.getPassword(), driver);
 	}
 
 	/**

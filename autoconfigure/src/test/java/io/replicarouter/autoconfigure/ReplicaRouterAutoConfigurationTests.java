@@ -23,7 +23,8 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
@@ -44,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -142,6 +144,22 @@ class ReplicaRouterAutoConfigurationTests {
 		this.runner.withUserConfiguration(UserHikariDataSourceConfiguration.class)
 			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:1/app")
 			.run(failsWith("replica-router.replicas[0].url", "same server and database as DataSource bean 'dataSource'"));
+	}
+
+	@Test
+	void applicationsOwnDataSourceNeedsNoSpringDatasourceProperties() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withUserConfiguration(UserPrimaryDataSourceConfiguration.class)
+			.withPropertyValues(REPLICA_URL, "replica-router.replicas[0].username=reader")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimary().dataSource()).isSameAs(context.getBean("userDataSource"));
+				assertThat(pool(router.getReplicas().get(0)).getUsername()).isEqualTo("reader");
+				assertThat(pool(router.getReplicas().get(0)).getJdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:2/app");
+			});
 	}
 
 	@Test
@@ -685,16 +703,20 @@ class ReplicaRouterAutoConfigurationTests {
 	}
 
 	/**
-	 * As Boot's how-to "Configure a Custom DataSource" writes it.
+	 * As Boot's how-to "Configure a Custom DataSource" writes it, binding
+	 * {@code spring.datasource.hikari.*} with a Binder instead of
+	 * {@code @ConfigurationProperties}: on a test class, the latter would make the
+	 * configuration processor write test metadata that hides the starter's.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(DataSourceProperties.class)
 	static class UserHikariDataSourceConfiguration {
 
 		@Bean
-		@ConfigurationProperties("spring.datasource.hikari")
-		HikariDataSource dataSource(DataSourceProperties properties) {
-			return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+		HikariDataSource dataSource(DataSourceProperties properties, Environment environment) {
+			HikariDataSource dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+			Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
+			return dataSource;
 		}
 
 	}
