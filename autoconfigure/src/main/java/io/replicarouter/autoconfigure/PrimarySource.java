@@ -1,12 +1,11 @@
 package io.replicarouter.autoconfigure;
 
-import java.sql.SQLException;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
@@ -47,16 +46,11 @@ record PrimarySource(@Nullable String url, @Nullable String applicationBean) {
 		return new PrimarySource((hikari != null) ? hikari.getJdbcUrl() : null, name);
 	}
 
+	/**
+	 * The Hikari pool a DataSource is or wraps, if any.
+	 */
 	static @Nullable HikariDataSource hikari(DataSource dataSource) {
-		if (dataSource instanceof HikariDataSource hikari) {
-			return hikari;
-		}
-		try {
-			return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
-		}
-		catch (SQLException ex) {
-			return null;
-		}
+		return DataSourceUnwrapper.unwrap(dataSource, HikariDataSource.class);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.replicarouter.autoconfigure;
 
-import java.sql.SQLException;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -12,10 +11,10 @@ import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.RoutingTopology;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 
 /**
  * What the router does once every bean exists, kept out of the {@code @Bean} methods:
@@ -51,7 +50,7 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 			// after the socket timeout, and their transactions run again elsewhere. The
 			// router is reached through unwrap: a DataSource wrapper may stand in front.
 			this.dataSources.orderedStream()
-				.map(ReplicaRouterInitializer::router)
+				.map((dataSource) -> DataSourceUnwrapper.unwrap(dataSource, ReplicaRoutingDataSource.class))
 				.filter(Objects::nonNull)
 				.findFirst()
 				.ifPresent((router) -> monitor
@@ -63,19 +62,6 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 		HikariDataSource pool = PrimarySource.hikari(node.dataSource());
 		if (pool != null && pool.getJdbcUrl() != null) {
 			TransportSecurity.warnIfWeak(property, pool.getJdbcUrl(), pool.getDataSourceProperties());
-		}
-	}
-
-	private static @Nullable ReplicaRoutingDataSource router(DataSource dataSource) {
-		if (dataSource instanceof ReplicaRoutingDataSource router) {
-			return router;
-		}
-		try {
-			return dataSource.isWrapperFor(ReplicaRoutingDataSource.class)
-					? dataSource.unwrap(ReplicaRoutingDataSource.class) : null;
-		}
-		catch (SQLException ex) {
-			return null;
 		}
 	}
 
