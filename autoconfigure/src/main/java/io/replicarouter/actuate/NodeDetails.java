@@ -3,7 +3,6 @@ package io.replicarouter.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.replicarouter.replica.Lsn;
 import io.replicarouter.replica.NodeHealth;
 
 /**
@@ -27,7 +26,7 @@ final class NodeDetails {
 		}
 		details.put("lagBytes", health.lagBytes());
 		details.put("lagMs", health.lag().toMillis());
-		details.put("walLsn", Lsn.format(health.walLsn()));
+		details.put("walLsn", health.walLsn().toString());
 		if (health.lastProbe() != null) {
 			details.put("lastProbe", health.lastProbe().toString());
 		}

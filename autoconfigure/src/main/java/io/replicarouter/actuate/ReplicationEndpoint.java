@@ -80,6 +80,8 @@ public class ReplicationEndpoint {
 		body.put("routing", routing);
 		body.put("connectionRetries", statistics.connectionRetries());
 		body.put("transactionRetries", statistics.transactionRetries());
+		body.put("writeRetries", statistics.writeRetries());
+		body.put("fallbacksRefused", statistics.fallbacksRefused());
 		body.put("settings", this.settings);
 		return body;
 	}

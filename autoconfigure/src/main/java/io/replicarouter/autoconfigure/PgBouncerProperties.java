@@ -45,7 +45,11 @@ public class PgBouncerProperties {
 	/**
 	 * PgBouncer's admin console: the virtual database 'pgbouncer' on the host and port of
 	 * each node's URL. When a user is set, SHOW POOLS is polled in the background and shown
-	 * in the 'connectionPools' health details.
+	 * in the 'connectionPools' health details. The console connection uses TLS as the node's
+	 * URL says, read as pgjdbc reads it: 'sslmode' (no sslmode: prefer; ssl=true:
+	 * verify-full) and 'sslrootcert' (verify-ca and verify-full check PgBouncer's
+	 * certificate against it, verify-full also the host name), so a PgBouncer with
+	 * client_tls_sslmode=require needs no setting here.
 	 */
 	public static class Admin {
 
@@ -56,7 +60,9 @@ public class PgBouncerProperties {
 		private @Nullable String username;
 
 		/**
-		 * Password of the admin console user.
+		 * Password of the admin console user. Sent in clear text (PgBouncer's auth_type =
+		 * plain) only over TLS with a verified certificate (sslmode=verify-ca or
+		 * verify-full in the node's URL); use SCRAM-SHA-256 or MD5 otherwise.
 		 */
 		private @Nullable String password;
 

@@ -26,15 +26,18 @@ import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.PrimaryReadInterceptor;
+import io.replicarouter.routing.PrimaryOutage;
 import io.replicarouter.routing.PrimaryReadPointcut;
 import io.replicarouter.routing.ReadOnlyTransactionPointcut;
 import io.replicarouter.routing.ReadOnlyTransactionRetryInterceptor;
+import io.replicarouter.routing.ReadWriteTransactionPointcut;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
 import io.replicarouter.routing.RepositoryReadRetry;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
+import io.replicarouter.routing.WriteTransactionRetryInterceptor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -238,8 +241,11 @@ public final class ReplicaRouterAutoConfiguration {
 			RoutingStatistics statistics) {
 		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
 				|| primary.isAutoCommit();
-		return new ReplicaRoutingDataSource(nodes, topology, selector, properties.getFallback(),
-				properties.getNonTransactionalReads(), autoCommit, consistency, statistics);
+		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes, topology, selector,
+				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency, statistics);
+		router.setPrimaryUnavailableWait(properties.getPrimary().getUnavailableWait());
+		router.setFallbackMaxConcurrency(fallbackMaxConcurrency(properties, nodes));
+		return router;
 	}
 
 	/**
@@ -300,6 +306,16 @@ public final class ReplicaRouterAutoConfiguration {
 
 	}
 
+	private static int fallbackMaxConcurrency(ReplicaRouterProperties properties, DatabaseNodes nodes) {
+		Integer configured = properties.getFallbackMaxConcurrency();
+		if (configured != null) {
+			return configured;
+		}
+		int primaryPoolSize = (nodes.primary().dataSource() instanceof HikariDataSource primary)
+				? primary.getMaximumPoolSize() : 10;
+		return Math.max(1, primaryPoolSize / 2);
+	}
+
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "primaryReadAdvisor")
@@ -325,6 +341,32 @@ public final class ReplicaRouterAutoConfiguration {
 		return advisor;
 	}
 
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnBooleanProperty("replica-router.retry.writes.enabled")
+	@ConditionalOnMissingBean(name = "writeTransactionRetryAdvisor")
+	static DefaultPointcutAdvisor writeTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
+			ObjectProvider<RoutingStatistics> statistics, Environment environment) {
+		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadWriteTransactionPointcut(attributes),
+				writeRetryInterceptor(attributes, topology, statistics, environment));
+		// Outside the transaction interceptor: each attempt must be a new transaction.
+		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
+		return advisor;
+	}
+
+	private static WriteTransactionRetryInterceptor writeRetryInterceptor(TransactionAttributeSource attributes,
+			ObjectProvider<RoutingTopology> topology, ObjectProvider<RoutingStatistics> statistics,
+			Environment environment) {
+		Binder binder = Binder.get(environment);
+		int maxAttempts = binder.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
+			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
+		Duration maxWait = binder.bind(ReplicaRouterProperties.PREFIX + ".retry.writes.max-wait", Duration.class)
+			.orElse(new ReplicaRouterProperties.Writes().getMaxWait());
+		return new WriteTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts, maxWait,
+				() -> statistics.getObject().recordWriteRetry());
+	}
+
 	private static ReadOnlyTransactionRetryInterceptor retryInterceptor(TransactionAttributeSource attributes,
 			ObjectProvider<RoutingTopology> topology, ObjectProvider<RoutingStatistics> statistics,
 			Environment environment) {
@@ -347,8 +389,13 @@ public final class ReplicaRouterAutoConfiguration {
 		@ConditionalOnMissingBean(name = "replicaRouterRepositoryReadRetry")
 		static RepositoryReadRetry replicaRouterRepositoryReadRetry(ObjectProvider<RoutingTopology> topology,
 				ObjectProvider<RoutingStatistics> statistics, Environment environment) {
-			return new RepositoryReadRetry(
-					(attributes) -> retryInterceptor(attributes, topology, statistics, environment));
+			boolean retryWrites = Binder.get(environment)
+				.bind(ReplicaRouterProperties.PREFIX + ".retry.writes.enabled", Boolean.class)
+				.orElse(false);
+			return new RepositoryReadRetry((attributes) -> retryWrites
+					? List.of(writeRetryInterceptor(attributes, topology, statistics, environment),
+							retryInterceptor(attributes, topology, statistics, environment))
+					: List.of(retryInterceptor(attributes, topology, statistics, environment)));
 		}
 
 	}
@@ -373,6 +420,11 @@ public final class ReplicaRouterAutoConfiguration {
 		@Override
 		public @Nullable String primaryUnavailableReason() {
 			return this.provider.getObject().primaryUnavailableReason();
+		}
+
+		@Override
+		public @Nullable PrimaryOutage primaryOutage() {
+			return this.provider.getObject().primaryOutage();
 		}
 
 		@Override

@@ -64,6 +64,14 @@ public class ReplicaRouterProperties {
 	private Fallback fallback = Fallback.PRIMARY;
 
 	/**
+	 * Most read-only transactions that may run on the primary at once as the fallback (no
+	 * replica eligible); beyond it a read fails fast with FallbackLimitException instead of
+	 * moving the replicas' whole load onto the primary. Not set: half the primary pool's
+	 * maximum size, at least 1.
+	 */
+	private @Nullable Integer fallbackMaxConcurrency;
+
+	/**
 	 * How read-only transactions are spread over the eligible replicas.
 	 */
 	private BalancingStrategy balancing = BalancingStrategy.ROUND_ROBIN;
@@ -88,12 +96,30 @@ public class ReplicaRouterProperties {
 	private final Timeouts timeouts = new Timeouts();
 
 	/**
-	 * Re-running of read-only transactions whose replica went away.
+	 * Re-running of read-only transactions whose replica went away, and opt-in re-running
+	 * of read-write transactions that could not get the primary.
 	 */
 	private final Retry retry = new Retry();
 
+	/**
+	 * What work that can only run on the primary does while the primary is down.
+	 */
+	private final Primary primary = new Primary();
+
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public @Nullable Integer getFallbackMaxConcurrency() {
+		return this.fallbackMaxConcurrency;
+	}
+
+	public void setFallbackMaxConcurrency(@Nullable Integer fallbackMaxConcurrency) {
+		this.fallbackMaxConcurrency = fallbackMaxConcurrency;
+	}
+
+	public Primary getPrimary() {
+		return this.primary;
 	}
 
 	public void setEnabled(boolean enabled) {
@@ -227,12 +253,83 @@ public class ReplicaRouterProperties {
 		 */
 		private int maxAttempts = 3;
 
+		/**
+		 * Re-running of read-write transactions that could not get the primary.
+		 */
+		private final Writes writes = new Writes();
+
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+		public Writes getWrites() {
+			return this.writes;
+		}
+
+	}
+
+	/**
+	 * Re-running of read-write {@code @Transactional} methods whose transaction could not get
+	 * the primary (it was down, or could not be reached) before anything was sent to it.
+	 */
+	public static class Writes {
+
+		/**
+		 * Whether a read-write transactional method that starts its own transaction runs
+		 * again, up to 'replica-router.retry.max-attempts' times in all, when its
+		 * transaction failed to get the primary before any statement was sent and nothing
+		 * was written in the attempt. Off by default: the method's other side effects run
+		 * again too.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Longest time to wait for the primary to be back before each new attempt.
+		 */
+		private Duration maxWait = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+	}
+
+	/**
+	 * What work that can only run on the primary (writes, reads pinned to it) does while the
+	 * primary is down.
+	 */
+	public static class Primary {
+
+		/**
+		 * Longest time such work waits for a primary known to be down (its probes fail) to
+		 * come back before it fails with PrimaryUnavailableException, instead of waiting for
+		 * the primary pool's connection timeout. Work already waiting for a connection of the
+		 * primary when it goes down is woken and given the same wait.
+		 */
+		private Duration unavailableWait = Duration.ofSeconds(1);
+
+		public Duration getUnavailableWait() {
+			return this.unavailableWait;
+		}
+
+		public void setUnavailableWait(Duration unavailableWait) {
+			this.unavailableWait = unavailableWait;
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.consistency.ConsistencyScope;
 import io.replicarouter.routing.ReadPositions;
 import org.apache.commons.logging.Log;
@@ -244,14 +245,14 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 
 	@Override
 	public void put(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
-		long readPosition = ReadPositions.stopTracking();
+		WalPosition readPosition = ReadPositions.stopTracking();
 		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
 		if (!this.breaker.allowRequest()) {
 			counters.skipped.increment();
 			return;
 		}
 		try {
-			if (this.markerTtl == null || readPosition == ReadPositions.FRESH) {
+			if (this.markerTtl == null || readPosition.equals(WalPosition.CURRENT)) {
 				this.delegate.put(name, key, value, ttl);
 			}
 			else if (!guardedPut(key, value, ttl, readPosition)) {
@@ -264,17 +265,17 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 	}
 
-	private boolean guardedPut(byte[] key, byte[] value, @Nullable Duration ttl, long readPosition) {
+	private boolean guardedPut(byte[] key, byte[] value, @Nullable Duration ttl, WalPosition readPosition) {
 		long ttlMillis = (ttl != null && !ttl.isNegative()) ? ttl.toMillis() : 0;
 		Long stored = this.delegate.execute((connection) -> connection.scriptingCommands()
 			.eval(GUARDED_PUT, ReturnType.INTEGER, 2, key, markerKey(key), value,
 					Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
-					Long.toString(readPosition).getBytes(StandardCharsets.US_ASCII)));
+					Long.toString(markerValue(readPosition, 0)).getBytes(StandardCharsets.US_ASCII)));
 		return stored != null && stored == 1L;
 	}
 
 	private static void refused(String name, io.replicarouter.cache.CacheStatistics.Counters counters,
-			long readPosition) {
+			WalPosition readPosition) {
 		counters.refusedRefills.increment();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Not caching a value of '" + name + "' read from a replica at " + readPosition
@@ -284,7 +285,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 
 	@Override
 	public CompletableFuture<Void> store(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
-		long readPosition = ReadPositions.stopTracking();
+		WalPosition readPosition = ReadPositions.stopTracking();
 		if (!mayPut(name, key, readPosition)) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -301,7 +302,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 
 	@Override
 	public byte @Nullable [] putIfAbsent(String name, byte[] key, byte[] value, @Nullable Duration ttl) {
-		long readPosition = ReadPositions.stopTracking();
+		WalPosition readPosition = ReadPositions.stopTracking();
 		if (!mayPut(name, key, readPosition)) {
 			return null;
 		}
@@ -316,13 +317,13 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		}
 	}
 
-	private boolean mayPut(String name, byte[] key, long readPosition) {
+	private boolean mayPut(String name, byte[] key, WalPosition readPosition) {
 		io.replicarouter.cache.CacheStatistics.Counters counters = this.statistics.of(name);
 		if (!this.breaker.allowRequest()) {
 			counters.skipped.increment();
 			return false;
 		}
-		if (this.markerTtl == null || readPosition == ReadPositions.FRESH) {
+		if (this.markerTtl == null || readPosition.equals(WalPosition.CURRENT)) {
 			return true;
 		}
 		try {
@@ -332,7 +333,7 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 				return true;
 			}
 			long evictedAt = Long.parseLong(new String(marker, StandardCharsets.US_ASCII));
-			if (readPosition >= evictedAt) {
+			if (markerValue(readPosition, 0) >= evictedAt) {
 				return true;
 			}
 			counters.refusedRefills.increment();
@@ -398,11 +399,22 @@ public class FailOpenRedisCacheWriter implements RedisCacheWriter {
 		if (this.markerTtl == null) {
 			return;
 		}
-		long position = ConsistencyScope.current().token().lsn();
 		// Without the write's position, only data read on the primary may refill the key.
-		long evictedAt = (position >= 0) ? position : ReadPositions.FRESH - 1;
+		long evictedAt = markerValue(ConsistencyScope.current().token().position(), Long.MAX_VALUE - 1);
 		this.delegate.put(name, markerKey(key), Long.toString(evictedAt).getBytes(StandardCharsets.US_ASCII),
 				this.markerTtl);
+	}
+
+	/**
+	 * Return a position as the number markers and the guarded put compare in Redis:
+	 * {@link WalPosition#CURRENT} as the largest number, an unknown position as the given
+	 * value.
+	 */
+	private static long markerValue(WalPosition position, long unknown) {
+		if (position.equals(WalPosition.CURRENT)) {
+			return Long.MAX_VALUE;
+		}
+		return position.isKnown() ? position.toLong() : unknown;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.replicarouter.consistency;
 
 import java.util.function.Consumer;
 
+import io.replicarouter.WalPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,7 @@ public final class ConsistencyScope {
 
 	private volatile ConsistencyToken token = ConsistencyToken.EMPTY;
 
-	private volatile long seenLsn = -1;
+	private volatile WalPosition seenPosition = WalPosition.ZERO;
 
 	private volatile @Nullable Consumer<ConsistencyToken> onWrite;
 
@@ -123,10 +124,10 @@ public final class ConsistencyScope {
 
 	/**
 	 * Return the highest replica replay position a read of this scope ran at.
-	 * @return the position, or -1
+	 * @return the position, {@link WalPosition#ZERO} when none
 	 */
-	public long seenLsn() {
-		return this.seenLsn;
+	public WalPosition seenPosition() {
+		return this.seenPosition;
 	}
 
 	/**
@@ -146,15 +147,15 @@ public final class ConsistencyScope {
 		}
 	}
 
-	void recordWrite(Object router, long lsn, long writtenAt) {
+	void recordWrite(Object router, WalPosition position, long writtenAt) {
 		ConsistencyToken advanced;
 		synchronized (this) {
 			if (this.owner != null && this.owner != router) {
 				this.token = ConsistencyToken.EMPTY;
-				this.seenLsn = -1;
+				this.seenPosition = WalPosition.ZERO;
 			}
 			this.owner = router;
-			this.token = this.token.merge(new ConsistencyToken(lsn, writtenAt));
+			this.token = this.token.merge(new ConsistencyToken(position, writtenAt));
 			advanced = this.token;
 		}
 		// Outside the lock: the listener may do I/O. Listeners on several threads may see
@@ -183,13 +184,13 @@ public final class ConsistencyScope {
 		}
 	}
 
-	void recordSeen(Object router, long replayLsn) {
-		if (replayLsn <= this.seenLsn || !ownedBy(router)) {
+	void recordSeen(Object router, WalPosition replayPosition) {
+		if (!replayPosition.isKnown() || this.seenPosition.isAtLeast(replayPosition) || !ownedBy(router)) {
 			return;
 		}
 		synchronized (this) {
-			if (this.owner == router && replayLsn > this.seenLsn) {
-				this.seenLsn = replayLsn;
+			if (this.owner == router && !this.seenPosition.isAtLeast(replayPosition)) {
+				this.seenPosition = replayPosition;
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package io.replicarouter.consistency;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.replicarouter.WalPosition;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,15 +19,16 @@ import org.jspecify.annotations.Nullable;
  * survives the text form and every merge: merged with any other token, the unknown
  * position wins, since no known position says what the unknown one was.
  *
- * @param lsn the WAL position, or -1 when unknown
+ * @param position the primary's WAL position after the write, {@link WalPosition#UNKNOWN}
+ * when it could not be read
  * @param writtenAt when the write committed, in epoch milliseconds, or 0 when never
  */
-public record ConsistencyToken(long lsn, long writtenAt) {
+public record ConsistencyToken(WalPosition position, long writtenAt) {
 
 	/**
 	 * A token that requires nothing.
 	 */
-	public static final ConsistencyToken EMPTY = new ConsistencyToken(-1, 0);
+	public static final ConsistencyToken EMPTY = new ConsistencyToken(WalPosition.ZERO, 0);
 
 	private static final int MAX_LENGTH = 40;
 
@@ -46,7 +49,7 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 	 * @return whether the position is unknown
 	 */
 	public boolean isPositionUnknown() {
-		return !isEmpty() && this.lsn < 0;
+		return !isEmpty() && !this.position.isKnown();
 	}
 
 	/**
@@ -61,8 +64,9 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		if (isEmpty()) {
 			return other;
 		}
-		long lsn = (isPositionUnknown() || other.isPositionUnknown()) ? -1 : Math.max(this.lsn, other.lsn);
-		return new ConsistencyToken(lsn, Math.max(this.writtenAt, other.writtenAt));
+		WalPosition position = (isPositionUnknown() || other.isPositionUnknown()) ? WalPosition.UNKNOWN
+				: this.position.max(other.position);
+		return new ConsistencyToken(position, Math.max(this.writtenAt, other.writtenAt));
 	}
 
 	/**
@@ -73,7 +77,7 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		if (isEmpty()) {
 			return "";
 		}
-		String position = isPositionUnknown() ? UNKNOWN : Long.toHexString(this.lsn);
+		String position = isPositionUnknown() ? UNKNOWN : Long.toHexString(this.position.toLong());
 		return "1." + position + "." + Long.toHexString(this.writtenAt);
 	}
 
@@ -89,14 +93,15 @@ public record ConsistencyToken(long lsn, long writtenAt) {
 		}
 		int second = text.indexOf('.', 2);
 		try {
-			long lsn = text.startsWith(UNKNOWN, 2) ? -1 : Long.parseUnsignedLong(text, 2, second, 16);
+			boolean unknown = text.startsWith(UNKNOWN, 2);
+			long lsn = unknown ? 0 : Long.parseUnsignedLong(text, 2, second, 16);
 			long writtenAt = Long.parseUnsignedLong(text, second + 1, text.length(), 16);
-			if ((lsn < 0 && !text.startsWith(UNKNOWN, 2)) || writtenAt <= 0) {
+			if (writtenAt <= 0) {
 				return Optional.empty();
 			}
-			return Optional.of(new ConsistencyToken(lsn, writtenAt));
+			return Optional.of(new ConsistencyToken(unknown ? WalPosition.UNKNOWN : WalPosition.of(lsn), writtenAt));
 		}
-		catch (NumberFormatException ex) {
+		catch (IllegalArgumentException ex) {
 			return Optional.empty();
 		}
 	}

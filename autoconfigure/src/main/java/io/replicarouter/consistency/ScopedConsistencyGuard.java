@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.routing.ConsistencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -70,12 +71,12 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	@Override
 	public void afterWrite(Connection primary) {
 		long now = this.clock.millis();
-		long lsn = -1;
+		WalPosition position = WalPosition.UNKNOWN;
 		if (this.mode == ConsistencyMode.LSN) {
 			try (Statement statement = primary.createStatement();
 					ResultSet result = statement.executeQuery(INSERT_POSITION)) {
 				result.next();
-				lsn = result.getLong(1);
+				position = WalPosition.of(result.getLong(1));
 			}
 			catch (SQLException ex) {
 				// The write committed; without its position the scope reads from the primary
@@ -86,28 +87,28 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		}
 		ConsistencyScope scope = ConsistencyScope.current();
 		scope.expireTokenWrittenBefore(now - tokenLifetime().toMillis());
-		scope.recordWrite(this, lsn, now);
+		scope.recordWrite(this, position, now);
 	}
 
 	@Override
-	public long requiredReplayLsn() {
+	public WalPosition requiredPosition() {
 		ConsistencyScope scope = ConsistencyScope.current();
 		if (!scope.ownedBy(this)) {
-			return NO_REQUIREMENT;
+			return WalPosition.ZERO;
 		}
-		long seen = (this.mode == ConsistencyMode.LSN) ? scope.seenLsn() : NO_REQUIREMENT;
+		WalPosition seen = (this.mode == ConsistencyMode.LSN) ? scope.seenPosition() : WalPosition.ZERO;
 		ConsistencyToken token = validToken(scope);
 		if (token == null) {
 			return seen;
 		}
 		long age = this.clock.millis() - token.writtenAt();
 		if (isPrimaryOnly(token)) {
-			return (age < primaryOnlyMillis()) ? PRIMARY_ONLY : seen;
+			return (age < primaryOnlyMillis()) ? WalPosition.CURRENT : seen;
 		}
 		if (age > this.tokenTtlMillis) {
 			return seen;
 		}
-		return Math.max(token.lsn(), seen);
+		return token.position().max(seen);
 	}
 
 	/**
@@ -151,7 +152,7 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	 * sticky mode, or a write whose position could not be read.
 	 */
 	private boolean isPrimaryOnly(ConsistencyToken token) {
-		return this.mode == ConsistencyMode.STICKY || token.lsn() < 0;
+		return this.mode == ConsistencyMode.STICKY || token.isPositionUnknown();
 	}
 
 	private long primaryOnlyMillis() {
@@ -159,9 +160,9 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	}
 
 	@Override
-	public void afterRead(long replayLsn) {
-		if (this.mode == ConsistencyMode.LSN && replayLsn >= 0) {
-			ConsistencyScope.current().recordSeen(this, replayLsn);
+	public void afterRead(WalPosition replayPosition) {
+		if (this.mode == ConsistencyMode.LSN && replayPosition.isKnown()) {
+			ConsistencyScope.current().recordSeen(this, replayPosition);
 		}
 	}
 

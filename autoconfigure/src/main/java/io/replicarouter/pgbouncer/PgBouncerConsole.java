@@ -23,6 +23,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,16 +31,28 @@ import org.jspecify.annotations.Nullable;
  * Runs one query on PgBouncer's admin console over the PostgreSQL wire protocol (simple
  * query protocol, trust, MD5 or SCRAM-SHA-256 login).
  * <p>
- * Not through the JDBC driver: pgjdbc sends {@code SET} statements after login to a server
- * that reports an old version, as PgBouncer's console does ("1.x"), and the console refuses
- * them. Checked with pgjdbc 42.7.13 against PgBouncer 1.18, with and without
- * {@code preferQueryMode=simple} and {@code assumeMinServerVersion=12}: an admin user gets
- * "SET failed", a stats user "admin access needed", on every combination.
+ * Not through the JDBC driver, because pgjdbc cannot log in to the console. After login
+ * pgjdbc 42.7.13 runs {@code SET extra_float_digits = 2} ({@code ConnectionFactoryImpl
+ * .runInitialQueries}), chosen from the version the server reports, which for the console
+ * is {@code server_version = 1.18.0/bouncer}, read as older than PostgreSQL 9.0. No
+ * connection property turns it off: {@code assumeMinServerVersion} changes only the startup
+ * packet (and the {@code SET application_name}), and {@code preferQueryMode=simple} only how
+ * the {@code SET} is sent. The console accepts {@code SET} of its own settings only, from
+ * {@code admin_users} only: an admin user gets "SET failed", a {@code stats_users} user
+ * "admin access needed", and pgjdbc closes the connection. Neither the startup packet
+ * (accepted, even without {@code ignore_startup_parameters}: it carries no
+ * {@code extra_float_digits}) nor the extended protocol (never reached) is the obstacle.
+ * Checked against PgBouncer 1.18 with no option, {@code preferQueryMode=simple},
+ * {@code assumeMinServerVersion=12} and both.
  * <p>
- * A password is never sent in clear text: a server that asks for one (PgBouncer's
- * {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to downgrade
- * SCRAM) is refused. The connection is not encrypted, so point the monitor at a PgBouncer
- * on the same host or a trusted network.
+ * TLS follows the node's URL ({@link ConsoleTls}): the console sends PostgreSQL's
+ * SSLRequest and continues over TLS when the URL's {@code sslmode} asks for it, as pgjdbc
+ * does for the node's own connections to the same PgBouncer.
+ * <p>
+ * A password is sent in clear text only over TLS whose certificate was verified
+ * ({@code sslmode=verify-ca} or {@code verify-full}). Otherwise a server that asks for one
+ * (PgBouncer's {@code auth_type = plain}, or anyone on the path pretending to be PgBouncer to
+ * downgrade SCRAM) is refused, as before TLS support. SCRAM and MD5 work in every mode.
  */
 final class PgBouncerConsole {
 
@@ -52,6 +65,7 @@ final class PgBouncerConsole {
 	 * Run a query and return its rows.
 	 * @param host the PgBouncer's host
 	 * @param port its port
+	 * @param tls how the connection is secured
 	 * @param user a user in its {@code stats_users} or {@code admin_users}
 	 * @param password the user's password, or {@code null}
 	 * @param query the query, such as {@code SHOW POOLS}
@@ -59,16 +73,19 @@ final class PgBouncerConsole {
 	 * @return the rows, each column by name, values as text
 	 * @throws IOException if PgBouncer cannot be reached or answers with an error
 	 */
-	static List<Map<String, @Nullable String>> query(String host, int port, String user, @Nullable String password,
-			String query, Duration timeout) throws IOException {
-		try (Socket socket = new Socket()) {
+	static List<Map<String, @Nullable String>> query(String host, int port, ConsoleTls tls, String user,
+			@Nullable String password, String query, Duration timeout) throws IOException {
+		Socket plain = new Socket();
+		Socket socket = plain;
+		try {
 			int millis = (int) Math.max(1, timeout.toMillis());
-			socket.connect(new InetSocketAddress(host, port), millis);
-			socket.setSoTimeout(millis);
+			plain.connect(new InetSocketAddress(host, port), millis);
+			plain.setSoTimeout(millis);
+			socket = tls.negotiate(plain, host, port);
 			DataInputStream in = new DataInputStream(socket.getInputStream());
 			OutputStream out = socket.getOutputStream();
 			startup(out, user);
-			authenticate(in, out, user, password);
+			authenticate(in, out, user, password, (socket instanceof SSLSocket) && tls.verifiesServer(), tls);
 			awaitReadyForQuery(in);
 			send(out, 'Q', cstring(query));
 			List<Map<String, @Nullable String>> rows = new ArrayList<>();
@@ -92,6 +109,11 @@ final class PgBouncerConsole {
 					}
 				}
 			}
+		}
+		finally {
+			// Closing the TLS socket closes the one below it; closing both covers a failed upgrade.
+			socket.close();
+			plain.close();
 		}
 	}
 
@@ -123,8 +145,8 @@ final class PgBouncerConsole {
 		out.flush();
 	}
 
-	private static void authenticate(DataInputStream in, OutputStream out, String user, @Nullable String password)
-			throws IOException {
+	private static void authenticate(DataInputStream in, OutputStream out, String user, @Nullable String password,
+			boolean verifiedTls, ConsoleTls tls) throws IOException {
 		Scram scram = null;
 		while (true) {
 			Message message = read(in);
@@ -139,9 +161,15 @@ final class PgBouncerConsole {
 				case 0 -> {
 					return;
 				}
-				case 3 -> throw new IOException("PgBouncer asked for the password in clear text, over a connection that"
-						+ " is not encrypted; replica-router does not send it: use auth_type = scram-sha-256 (or md5)"
-						+ " for the admin console's user");
+				case 3 -> {
+					if (!verifiedTls) {
+						throw new IOException("PgBouncer asked for the password in clear text, over a connection that"
+								+ " is not encrypted or whose certificate is not verified (" + tls + ");"
+								+ " replica-router does not send it: use auth_type = scram-sha-256 (or md5) for the"
+								+ " admin console's user, or sslmode=verify-full with sslrootcert in the node's URL");
+					}
+					send(out, 'p', cstring(requirePassword(password)));
+				}
 				case 5 -> {
 					byte[] salt = slice(message.body(), 4, 8);
 					String inner = md5Hex((requirePassword(password) + user).getBytes(StandardCharsets.UTF_8));

@@ -20,6 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +32,8 @@ import org.springframework.context.SmartLifecycle;
  * virtual database {@code pgbouncer} on the host and port of the node's URL) in the
  * background, and keeps the last answer for health details, which must never wait for
  * I/O. Each poll opens a short-lived connection, in the simple query protocol (the admin
- * console knows no other), bounded by the timeout.
+ * console knows no other), bounded by the timeout, secured with TLS as the node's URL says
+ * ({@code sslmode}, {@code sslrootcert}: see {@link ConsoleTls}).
  */
 public class PgBouncerPoolsMonitor implements SmartLifecycle {
 
@@ -53,6 +55,8 @@ public class PgBouncerPoolsMonitor implements SmartLifecycle {
 
 	private final Map<String, PgBouncerPools> last = new ConcurrentHashMap<>();
 
+	private final Map<String, ConsoleTls> tls = new ConcurrentHashMap<>();
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	/**
@@ -62,6 +66,9 @@ public class PgBouncerPoolsMonitor implements SmartLifecycle {
 	 * @param password its password
 	 * @param interval time between polls
 	 * @param timeout connect and answer timeout of a poll
+	 * @throws IllegalArgumentException if a node's URL has TLS settings the console cannot
+	 * use (an unknown {@code sslmode}, an unreadable {@code sslrootcert}), naming the
+	 * property and the fix
 	 */
 	public PgBouncerPoolsMonitor(DatabaseNodes nodes, String username, @Nullable String password, Duration interval,
 			Duration timeout) {
@@ -76,6 +83,18 @@ public class PgBouncerPoolsMonitor implements SmartLifecycle {
 		this.interval = interval;
 		this.timeout = timeout;
 		this.clock = clock;
+		for (DataSourceNode node : nodes.all()) {
+			if (node.dataSource() instanceof HikariDataSource pool && pool.getJdbcUrl() != null) {
+				this.tls.put(node.name(),
+						ConsoleTls.of(pool.getJdbcUrl(), pool.getDataSourceProperties(), urlProperty(node)));
+			}
+		}
+	}
+
+	private static String urlProperty(DataSourceNode node) {
+		return (node.role() == NodeRole.PRIMARY) ? "spring.datasource.url (or its data-source-properties)"
+				: "the URL of replica '" + node.name() + "' (replica-router.replicas[].url, which inherits the "
+						+ "primary URL's ssl* parameters)";
 	}
 
 	/**
@@ -111,8 +130,9 @@ public class PgBouncerPoolsMonitor implements SmartLifecycle {
 		try {
 			int port = hasPort ? Integer.parseInt(address.substring(colon + 1)) : 5432;
 			List<String> listed = new ArrayList<>();
-			for (Map<String, @Nullable String> row : PgBouncerConsole.query(host, port, this.username, this.password,
-					"SHOW POOLS", this.timeout)) {
+			for (Map<String, @Nullable String> row : PgBouncerConsole.query(host, port,
+					this.tls.getOrDefault(node.name(), ConsoleTls.DISABLED), this.username, this.password, "SHOW POOLS",
+					this.timeout)) {
 				if (database.equals(row.get("database")) && (user == null || user.equals(row.get("user")))) {
 					return PgBouncerPools.of(now, pool(row));
 				}

@@ -1,5 +1,6 @@
 package io.replicarouter.replica;
 
+import io.replicarouter.WalPosition;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -23,9 +24,9 @@ public final class NodeHealth implements ReplicaCandidate {
 
 	private final @Nullable Boolean inRecovery;
 
-	private final long walLsn;
+	private final WalPosition walLsn;
 
-	private final long receiveLsn;
+	private final WalPosition receiveLsn;
 
 	private final long lagBytes;
 
@@ -39,8 +40,8 @@ public final class NodeHealth implements ReplicaCandidate {
 
 	private final @Nullable HikariPoolMXBean pool;
 
-	NodeHealth(DataSourceNode node, NodeState state, String detail, @Nullable Boolean inRecovery, long walLsn,
-			long receiveLsn, long lagBytes, Duration lag, @Nullable Instant lastProbe, @Nullable Instant lastSuccess,
+	NodeHealth(DataSourceNode node, NodeState state, String detail, @Nullable Boolean inRecovery,
+			WalPosition walLsn, WalPosition receiveLsn, long lagBytes, Duration lag, @Nullable Instant lastProbe, @Nullable Instant lastSuccess,
 			int consecutiveFailures) {
 		this.node = node;
 		this.state = state;
@@ -57,7 +58,8 @@ public final class NodeHealth implements ReplicaCandidate {
 	}
 
 	static NodeHealth unknown(DataSourceNode node) {
-		return new NodeHealth(node, NodeState.UNKNOWN, "not probed yet", null, Lsn.UNKNOWN, Lsn.UNKNOWN, 0,
+		return new NodeHealth(node, NodeState.UNKNOWN, "not probed yet", null, WalPosition.UNKNOWN, WalPosition.UNKNOWN,
+				0,
 				Duration.ZERO, null, null, 0);
 	}
 
@@ -102,22 +104,22 @@ public final class NodeHealth implements ReplicaCandidate {
 	/**
 	 * Return the node's WAL position at the last successful probe: the current write
 	 * position on a primary, the replay position on a replica.
-	 * @return the position, or {@link Lsn#UNKNOWN}
+	 * @return the position, or {@link WalPosition#UNKNOWN}
 	 */
-	public long walLsn() {
+	public WalPosition walLsn() {
 		return this.walLsn;
 	}
 
 	@Override
-	public long replayLsn() {
-		return (this.inRecovery == Boolean.TRUE) ? this.walLsn : Lsn.UNKNOWN;
+	public WalPosition replayPosition() {
+		return (this.inRecovery == Boolean.TRUE) ? this.walLsn : WalPosition.UNKNOWN;
 	}
 
 	/**
 	 * Return the position up to which a replica has received WAL.
-	 * @return the position, or {@link Lsn#UNKNOWN}
+	 * @return the position, or {@link WalPosition#UNKNOWN}
 	 */
-	public long receiveLsn() {
+	public WalPosition receiveLsn() {
 		return this.receiveLsn;
 	}
 

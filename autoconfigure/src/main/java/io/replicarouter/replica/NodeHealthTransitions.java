@@ -1,5 +1,6 @@
 package io.replicarouter.replica;
 
+import io.replicarouter.WalPosition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +53,8 @@ final class NodeHealthTransitions {
 		// connections may lead to the old one.
 		boolean otherServer = previousIdentity != null && !previousIdentity.equals(result.serverIdentity());
 		this.primaryHistory.record(result.currentLsn(), at.toEpochMilli());
-		return new Transition(new NodeHealth(node, NodeState.UP, "primary", false, result.currentLsn(), Lsn.UNKNOWN, 0,
-				Duration.ZERO, at, at, 0), otherServer);
+		return new Transition(new NodeHealth(node, NodeState.UP, "primary", false, result.currentLsn(),
+				WalPosition.UNKNOWN, 0, Duration.ZERO, at, at, 0), otherServer);
 	}
 
 	/**
@@ -72,16 +73,15 @@ final class NodeHealthTransitions {
 					? "it is the primary itself (same server as spring.datasource.url), so it must never serve reads"
 							+ " as a replica"
 					: "not in recovery: it accepts writes, so it is no streaming replica (was it promoted?)";
-			return new NodeHealth(node, NodeState.MISCONFIGURED, detail, false, result.currentLsn(), Lsn.UNKNOWN, 0,
-					Duration.ZERO, at, at, 0);
+			return new NodeHealth(node, NodeState.MISCONFIGURED, detail, false, result.currentLsn(),
+					WalPosition.UNKNOWN, 0, Duration.ZERO, at, at, 0);
 		}
-		long replay = result.replayLsn();
-		if (replay == Lsn.UNKNOWN) {
+		WalPosition replay = result.replayLsn();
+		if (!replay.isKnown()) {
 			return new NodeHealth(node, NodeState.LAGGING, "has not replayed any WAL yet", true, replay,
 					result.receiveLsn(), 0, Duration.ZERO, at, at, 0);
 		}
-		long primaryLsn = this.primaryHistory.latest();
-		long lagBytes = (primaryLsn == Lsn.UNKNOWN) ? 0 : Math.max(0, primaryLsn - replay);
+		long lagBytes = this.primaryHistory.latest().bytesAfter(replay);
 		Duration lag = this.primaryHistory.lag(replay, at.toEpochMilli());
 		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
 		boolean eligible = inRotation ? !this.thresholds.exceeds(lag, lagBytes)

@@ -1,5 +1,6 @@
 package io.replicarouter.replica;
 
+import io.replicarouter.WalPosition;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -74,9 +75,9 @@ final class NodeProbe implements AutoCloseable {
 		}
 	}
 
-	private static long lsn(ResultSet result, int column) throws SQLException {
+	private static WalPosition lsn(ResultSet result, int column) throws SQLException {
 		long value = result.getLong(column);
-		return result.wasNull() ? Lsn.UNKNOWN : value;
+		return result.wasNull() ? WalPosition.UNKNOWN : WalPosition.of(value);
 	}
 
 	private Connection connection() throws SQLException {

@@ -1,14 +1,16 @@
 package io.replicarouter.replica;
 
+import io.replicarouter.WalPosition;
 /**
  * What one probe query returned.
  * @param inRecovery {@code pg_is_in_recovery()}
- * @param currentLsn {@code pg_current_wal_lsn()} on a primary, {@link Lsn#UNKNOWN} on a
+ * @param currentLsn {@code pg_current_wal_lsn()} on a primary, {@link WalPosition#UNKNOWN} on a
  * replica
- * @param receiveLsn {@code pg_last_wal_receive_lsn()}, or {@link Lsn#UNKNOWN}
- * @param replayLsn {@code pg_last_wal_replay_lsn()}, or {@link Lsn#UNKNOWN}
+ * @param receiveLsn {@code pg_last_wal_receive_lsn()}, or {@link WalPosition#UNKNOWN}
+ * @param replayLsn {@code pg_last_wal_replay_lsn()}, or {@link WalPosition#UNKNOWN}
  * @param serverIdentity the server's address, port and start time: changes when another
  * server, or a restarted one, answers
  */
-record ProbeResult(boolean inRecovery, long currentLsn, long receiveLsn, long replayLsn, String serverIdentity) {
+record ProbeResult(boolean inRecovery, WalPosition currentLsn, WalPosition receiveLsn, WalPosition replayLsn,
+		String serverIdentity) {
 }

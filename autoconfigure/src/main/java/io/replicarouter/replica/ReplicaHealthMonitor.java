@@ -3,6 +3,7 @@ package io.replicarouter.replica;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.PrimaryOutage;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.RoutingTopology;
 import org.apache.commons.logging.Log;
@@ -54,6 +56,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private final NodeHealthTransitions transitions;
 
+	private final Clock clock;
+
 	private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
 
 	private final Map<String, Long> failureReportedAt = new ConcurrentHashMap<>();
@@ -65,6 +69,11 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	private final java.util.Set<String> drained = ConcurrentHashMap.newKeySet();
 
 	private volatile Snapshot snapshot;
+
+	/**
+	 * The primary's current outage, {@code null} while it is not down.
+	 */
+	private volatile @Nullable PrimaryOutage primaryOutage;
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -88,6 +97,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	public ReplicaHealthMonitor(DatabaseNodes nodes, MonitorSettings settings, Clock clock) {
 		this.nodes = nodes;
 		this.settings = settings;
+		this.clock = clock;
 		this.transitions = new NodeHealthTransitions(settings.thresholds(), clock);
 		for (DataSourceNode node : nodes.all()) {
 			this.probes.put(node.name(), new NodeProbe(node, settings.probeTimeout()));
@@ -134,6 +144,11 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 					+ " every candidate host with targetServerType=primary in the URL.";
 		}
 		return null;
+	}
+
+	@Override
+	public @Nullable PrimaryOutage primaryOutage() {
+		return this.primaryOutage;
 	}
 
 	@Override
@@ -274,6 +289,19 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private void publish(NodeHealth next, NodeHealth previous) {
 		this.health.put(next.node().name(), next);
+		if (next.node() == this.nodes.primary()) {
+			PrimaryOutage outage = this.primaryOutage;
+			if (next.state() != NodeState.DOWN) {
+				this.primaryOutage = null;
+			}
+			else if (outage == null || previous.state() != NodeState.DOWN) {
+				Instant since = (next.lastProbe() != null) ? next.lastProbe() : this.clock.instant();
+				this.primaryOutage = new PrimaryOutage(since, next.detail());
+			}
+			else {
+				this.primaryOutage = new PrimaryOutage(outage.since(), next.detail());
+			}
+		}
 		this.snapshot = buildSnapshot();
 		if (next.state() != previous.state()) {
 			String message = next.node().name() + ": " + previous.state().name().toLowerCase() + " -> "

@@ -1,5 +1,6 @@
 package io.replicarouter.replica;
 
+import io.replicarouter.WalPosition;
 import java.time.Duration;
 
 /**
@@ -30,10 +31,14 @@ final class WalPositionHistory {
 
 	/**
 	 * Record the primary's position seen at the given time.
-	 * @param lsn the position
+	 * @param position the position; an unknown one is ignored
 	 * @param millis when it was seen, in milliseconds of the monitor's clock
 	 */
-	synchronized void record(long lsn, long millis) {
+	synchronized void record(WalPosition position, long millis) {
+		if (!position.isKnown()) {
+			return;
+		}
+		long lsn = position.toLong();
 		if (this.size > 0) {
 			long latest = this.positions[index(this.size - 1)];
 			if (lsn == latest) {
@@ -57,19 +62,20 @@ final class WalPositionHistory {
 
 	/**
 	 * Return the latest recorded position.
-	 * @return the position, or {@link Lsn#UNKNOWN}
+	 * @return the position, or {@link WalPosition#UNKNOWN}
 	 */
-	synchronized long latest() {
-		return (this.size > 0) ? this.positions[index(this.size - 1)] : Lsn.UNKNOWN;
+	synchronized WalPosition latest() {
+		return (this.size > 0) ? WalPosition.of(this.positions[index(this.size - 1)]) : WalPosition.UNKNOWN;
 	}
 
 	/**
 	 * Return how long a replica that has replayed up to the given position is behind.
-	 * @param replayLsn the replica's replay position
+	 * @param replayPosition the replica's replay position, known
 	 * @param millis now, in milliseconds of the monitor's clock
 	 * @return the lag, zero when the replica has replayed the latest known position
 	 */
-	synchronized Duration lag(long replayLsn, long millis) {
+	synchronized Duration lag(WalPosition replayPosition, long millis) {
+		long replayLsn = replayPosition.toLong();
 		if (this.size == 0 || replayLsn >= this.positions[index(this.size - 1)]) {
 			return Duration.ZERO;
 		}

@@ -30,7 +30,8 @@ final class ConnectionFailures {
 	 */
 	static boolean isNodeFailure(Throwable failure) {
 		for (Throwable ex : related(failure)) {
-			if (ex instanceof NoEligibleReplicaException || ex instanceof PrimaryUnavailableException) {
+			if (ex instanceof NoEligibleReplicaException || ex instanceof PrimaryUnavailableException
+					|| ex instanceof FallbackLimitException) {
 				return false;
 			}
 			if (ex instanceof TransactionSystemException) {
@@ -45,6 +46,31 @@ final class ConnectionFailures {
 				}
 				if (sql instanceof SQLRecoverableException || sql instanceof SQLNonTransientConnectionException
 						|| sql instanceof SQLTransientConnectionException) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether taking a connection failed because the node could not be reached, as
+	 * opposed to a pool that had no connection free in time: the failure, or the last
+	 * connection attempt a pool's timeout carries, is a connection exception (SQLSTATE
+	 * class 08, 57P01-57P03) or a network error.
+	 * @param failure what taking the connection threw
+	 * @return whether the node could not be reached
+	 */
+	static boolean isUnreachable(Throwable failure) {
+		for (Throwable ex : related(failure)) {
+			if (ex instanceof java.net.ConnectException || ex instanceof java.net.NoRouteToHostException
+					|| ex instanceof java.net.UnknownHostException) {
+				return true;
+			}
+			if (ex instanceof SQLException sql) {
+				String state = sql.getSQLState();
+				if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+						|| state.equals("57P03"))) {
 					return true;
 				}
 			}

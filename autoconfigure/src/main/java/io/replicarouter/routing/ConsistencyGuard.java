@@ -5,22 +5,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.replicarouter.WalPosition;
+
 /**
  * What the router asks of the consistency layer (read-your-writes). Called on the
  * transaction path: implementations keep their state in memory and do no I/O except the
  * one query {@link #afterWrite(Connection)} may run.
  */
 public interface ConsistencyGuard {
-
-	/**
-	 * {@link #requiredReplayLsn()}: no requirement, any eligible replica will do.
-	 */
-	long NO_REQUIREMENT = -1;
-
-	/**
-	 * {@link #requiredReplayLsn()}: the read must run on the primary.
-	 */
-	long PRIMARY_ONLY = Long.MAX_VALUE;
 
 	/**
 	 * A guard that requires nothing: plain routing.
@@ -32,12 +24,12 @@ public interface ConsistencyGuard {
 		}
 
 		@Override
-		public long requiredReplayLsn() {
-			return NO_REQUIREMENT;
+		public WalPosition requiredPosition() {
+			return WalPosition.ZERO;
 		}
 
 		@Override
-		public void afterRead(long replayLsn) {
+		public void afterRead(WalPosition replayPosition) {
 		}
 
 		@Override
@@ -64,19 +56,20 @@ public interface ConsistencyGuard {
 	/**
 	 * Return the WAL position a replica must have replayed to serve the next read of the
 	 * current scope.
-	 * @return the position, {@link #NO_REQUIREMENT} or {@link #PRIMARY_ONLY}
+	 * @return the position; {@link WalPosition#ZERO} when any eligible replica will do,
+	 * {@link WalPosition#CURRENT} when the read must run on the primary
 	 */
-	long requiredReplayLsn();
+	WalPosition requiredPosition();
 
 	/**
 	 * Called when a read was bound to a replica, with the replica's replay position as far
 	 * as it is known, so later reads of the scope never see older data.
-	 * @param replayLsn the position, or a negative value when unknown
+	 * @param replayPosition the position, {@link WalPosition#UNKNOWN} when not known
 	 */
-	void afterRead(long replayLsn);
+	void afterRead(WalPosition replayPosition);
 
 	/**
-	 * Return, when {@link #requiredReplayLsn()} returns {@link #PRIMARY_ONLY}, how much
+	 * Return, when {@link #requiredPosition()} returns {@link WalPosition#CURRENT}, how much
 	 * longer a replica in rotation may miss the current scope's last write: a read whose
 	 * primary is unavailable waits that long and then runs on a replica, or fails if this is
 	 * longer than {@link #maxWaitWithoutPrimary()}. By default the time is unknown, so such

@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import io.replicarouter.WalPosition;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Asks a replica, over a connection just taken for a read, how far it has replayed: used
  * only when the monitor's cached position is not enough for the read's consistency
@@ -26,33 +29,36 @@ final class ReplayPositions {
 	 * snapshot is taken before the read's own transaction starts
 	 * @param required the position
 	 * @param maxWait how long to wait, zero to check once
-	 * @return the replica's replay position if it reached {@code required}, otherwise -1
+	 * @return the replica's replay position if it reached {@code required}, otherwise
+	 * {@code null}
 	 * @throws SQLException if the query fails
 	 */
-	static long awaitReplay(Connection connection, long required, Duration maxWait) throws SQLException {
+	static @Nullable WalPosition awaitReplay(Connection connection, WalPosition required, Duration maxWait)
+			throws SQLException {
 		long deadline = System.nanoTime() + maxWait.toNanos();
 		try (Statement statement = connection.createStatement()) {
 			while (true) {
-				long replayed;
+				WalPosition replayed;
 				try (ResultSet result = statement.executeQuery(REPLAY_POSITION)) {
 					result.next();
-					replayed = result.getLong(1);
+					long value = result.getLong(1);
 					if (result.wasNull()) {
-						return -1;
+						return null;
 					}
+					replayed = WalPosition.of(value);
 				}
-				if (replayed >= required) {
+				if (replayed.isAtLeast(required)) {
 					return replayed;
 				}
 				if (System.nanoTime() + POLL_MILLIS * 1_000_000 > deadline) {
-					return -1;
+					return null;
 				}
 				try {
 					Thread.sleep(POLL_MILLIS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return -1;
+					return null;
 				}
 			}
 		}

@@ -2,6 +2,8 @@ package io.replicarouter.routing;
 
 import java.time.Duration;
 
+import io.replicarouter.WalPosition;
+
 /**
  * A replica that may serve the next read-only transaction, with what is known of it at
  * the last probe. Instances come from a {@link RoutingTopology} snapshot and are safe to
@@ -28,10 +30,10 @@ public interface ReplicaCandidate {
 	long lagBytes();
 
 	/**
-	 * Return the replay position (LSN) of the replica at the last probe.
-	 * @return the LSN as a number, or -1 when unknown
+	 * Return the replay position of the replica at the last probe.
+	 * @return the position, {@link WalPosition#UNKNOWN} when not known
 	 */
-	long replayLsn();
+	WalPosition replayPosition();
 
 	/**
 	 * Return how many connections of the replica's pool are in use now. Read live from the

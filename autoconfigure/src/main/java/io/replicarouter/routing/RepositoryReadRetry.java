@@ -1,5 +1,6 @@
 package io.replicarouter.routing;
 
+import java.util.List;
 import java.util.function.Function;
 
 import org.aopalliance.aop.Advice;
@@ -21,20 +22,21 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
  * Repository proxies are built by their factories, not by the application context's
  * auto-proxying, so the advisor that covers application beans never reaches them. This
  * post-processor customizes each repository factory to put a
- * {@link ReadOnlyTransactionRetryInterceptor} just outside the repository's transaction
+ * {@link ReadOnlyTransactionRetryInterceptor} (and, when enabled, a
+ * {@link WriteTransactionRetryInterceptor}) just outside the repository's transaction
  * interceptor, reading transaction settings from that interceptor's own source (so
  * derived query methods count as read-only exactly when Spring Data runs them so).
  */
 public final class RepositoryReadRetry implements BeanPostProcessor {
 
-	private final Function<TransactionAttributeSource, MethodInterceptor> interceptors;
+	private final Function<TransactionAttributeSource, List<MethodInterceptor>> interceptors;
 
 	/**
 	 * Create a post-processor.
-	 * @param interceptors creates the retry interceptor for a repository, given the
-	 * transaction attribute source of its transaction interceptor
+	 * @param interceptors creates the retry interceptors for a repository, outermost first,
+	 * given the transaction attribute source of its transaction interceptor
 	 */
-	public RepositoryReadRetry(Function<TransactionAttributeSource, MethodInterceptor> interceptors) {
+	public RepositoryReadRetry(Function<TransactionAttributeSource, List<MethodInterceptor>> interceptors) {
 		this.interceptors = interceptors;
 	}
 
@@ -54,7 +56,10 @@ public final class RepositoryReadRetry implements BeanPostProcessor {
 			if (advice instanceof TransactionInterceptor transactions
 					&& transactions.getTransactionAttributeSource() != null) {
 				// Outside the transaction interceptor: each attempt must be a new transaction.
-				proxy.addAdvice(i, this.interceptors.apply(transactions.getTransactionAttributeSource()));
+				List<MethodInterceptor> retries = this.interceptors.apply(transactions.getTransactionAttributeSource());
+				for (int j = 0; j < retries.size(); j++) {
+					proxy.addAdvice(i + j, retries.get(j));
+				}
 				return;
 			}
 		}

@@ -1,24 +1,10 @@
 package io.replicarouter.routing;
 
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
-import java.sql.Statement;
-import java.sql.Struct;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
@@ -44,10 +30,19 @@ import org.jspecify.annotations.Nullable;
  * {@code LazyConnectionDataSourceProxy} does), and treats commit, rollback and close as
  * no-ops. The first call that needs the database binds it to a node and applies the
  * recorded settings. Not thread-safe, like any JDBC connection.
+ * <p>
+ * Spring's {@code LazyConnectionDataSourceProxy} takes its target connection lazily too,
+ * but once per handle: it keeps that connection until the handle is closed, so a handle
+ * that outlives a transaction would run every later transaction on the node the first one
+ * chose, and it cannot tell when a transaction committed, which read-your-writes must
+ * know. Hence this handle.
  */
-final class RoutingConnection implements RoutedConnection {
+final class RoutingConnection extends BindingOnUseConnection {
 
-	private static final int UNSET = -1;
+	/**
+	 * A setting the transaction manager did not set.
+	 */
+	static final int UNSET = -1;
 
 	private final ReplicaRoutingDataSource router;
 
@@ -108,18 +103,21 @@ final class RoutingConnection implements RoutedConnection {
 		return (current != null) ? current.reason() : null;
 	}
 
-	private Connection forStatement() throws SQLException {
+	@Override
+	Connection forStatement() throws SQLException {
 		Connection connection = target();
 		this.unrecordedWrite |= Objects.requireNonNull(this.binding).mayWrite();
 		return connection;
 	}
 
-	private Connection forStatement(int resultSetHoldability) throws SQLException {
+	@Override
+	Connection forStatement(int resultSetHoldability) throws SQLException {
 		this.holdsCursors |= (resultSetHoldability == ResultSet.HOLD_CURSORS_OVER_COMMIT);
 		return forStatement();
 	}
 
-	private Connection target() throws SQLException {
+	@Override
+	Connection target() throws SQLException {
 		Connection connection = this.target;
 		if (connection != null) {
 			return connection;
@@ -467,192 +465,6 @@ final class RoutingConnection implements RoutedConnection {
 		Binding current = this.binding;
 		return "RoutedConnection["
 				+ ((current != null) ? current.node().name() + ", " + current.reason() : "not bound yet") + "]";
-	}
-
-	// Everything else needs the database: bind, then delegate
-
-	@Override
-	public Statement createStatement() throws SQLException {
-		return forStatement().createStatement();
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql) throws SQLException {
-		return forStatement().prepareStatement(sql);
-	}
-
-	@Override
-	public CallableStatement prepareCall(String sql) throws SQLException {
-		return forStatement().prepareCall(sql);
-	}
-
-	@Override
-	public @Nullable String nativeSQL(String sql) throws SQLException {
-		return target().nativeSQL(sql);
-	}
-
-	@Override
-	public DatabaseMetaData getMetaData() throws SQLException {
-		return target().getMetaData();
-	}
-
-	@Override
-	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return forStatement().createStatement(resultSetType, resultSetConcurrency);
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-		return forStatement().prepareStatement(sql, resultSetType, resultSetConcurrency);
-	}
-
-	@Override
-	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-		return forStatement().prepareCall(sql, resultSetType, resultSetConcurrency);
-	}
-
-	@Override
-	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		return target().getTypeMap();
-	}
-
-	@Override
-	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		target().setTypeMap(map);
-	}
-
-	@Override
-	public Savepoint setSavepoint() throws SQLException {
-		return target().setSavepoint();
-	}
-
-	@Override
-	public Savepoint setSavepoint(String name) throws SQLException {
-		return target().setSavepoint(name);
-	}
-
-	@Override
-	public void rollback(Savepoint savepoint) throws SQLException {
-		target().rollback(savepoint);
-	}
-
-	@Override
-	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-		target().releaseSavepoint(savepoint);
-	}
-
-	@Override
-	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement(resultSetHoldability).createStatement(resultSetType, resultSetConcurrency,
-				resultSetHoldability);
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement(resultSetHoldability).prepareStatement(sql, resultSetType, resultSetConcurrency,
-				resultSetHoldability);
-	}
-
-	@Override
-	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-		return forStatement(resultSetHoldability).prepareCall(sql, resultSetType, resultSetConcurrency,
-				resultSetHoldability);
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-		return forStatement().prepareStatement(sql, autoGeneratedKeys);
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-		return forStatement().prepareStatement(sql, columnIndexes);
-	}
-
-	@Override
-	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-		return forStatement().prepareStatement(sql, columnNames);
-	}
-
-	@Override
-	public Clob createClob() throws SQLException {
-		return target().createClob();
-	}
-
-	@Override
-	public Blob createBlob() throws SQLException {
-		return target().createBlob();
-	}
-
-	@Override
-	public NClob createNClob() throws SQLException {
-		return target().createNClob();
-	}
-
-	@Override
-	public SQLXML createSQLXML() throws SQLException {
-		return target().createSQLXML();
-	}
-
-	@Override
-	public boolean isValid(int timeout) throws SQLException {
-		return target().isValid(timeout);
-	}
-
-	@Override
-	public @Nullable String getClientInfo(String name) throws SQLException {
-		return target().getClientInfo(name);
-	}
-
-	@Override
-	public Properties getClientInfo() throws SQLException {
-		return target().getClientInfo();
-	}
-
-	@Override
-	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-		return target().createArrayOf(typeName, elements);
-	}
-
-	@Override
-	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-		return target().createStruct(typeName, attributes);
-	}
-
-	@Override
-	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		target().setNetworkTimeout(executor, milliseconds);
-	}
-
-	@Override
-	public int getNetworkTimeout() throws SQLException {
-		return target().getNetworkTimeout();
-	}
-
-	@Override
-	public void setClientInfo(String name, String value) throws SQLClientInfoException {
-		try {
-			target().setClientInfo(name, value);
-		}
-		catch (SQLClientInfoException ex) {
-			throw ex;
-		}
-		catch (SQLException ex) {
-			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
-		}
-	}
-
-	@Override
-	public void setClientInfo(Properties properties) throws SQLClientInfoException {
-		try {
-			target().setClientInfo(properties);
-		}
-		catch (SQLClientInfoException ex) {
-			throw ex;
-		}
-		catch (SQLException ex) {
-			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
-		}
 	}
 
 }

@@ -18,6 +18,10 @@ public final class RoutingStatistics {
 
 	private final LongAdder transactionRetries = new LongAdder();
 
+	private final LongAdder fallbacksRefused = new LongAdder();
+
+	private final LongAdder writeRetries = new LongAdder();
+
 	/**
 	 * Create statistics for the given nodes.
 	 * @param nodes the nodes
@@ -48,6 +52,36 @@ public final class RoutingStatistics {
 	 */
 	public void recordTransactionRetry() {
 		this.transactionRetries.increment();
+	}
+
+	void recordFallbackRefused() {
+		this.fallbacksRefused.increment();
+	}
+
+	/**
+	 * Record that a read-write transaction was run again after it could not get the
+	 * primary.
+	 */
+	public void recordWriteRetry() {
+		this.writeRetries.increment();
+	}
+
+	/**
+	 * Return how many reads failed fast because the limit of fallback reads on the primary
+	 * was reached.
+	 * @return the count
+	 */
+	public long fallbacksRefused() {
+		return this.fallbacksRefused.sum();
+	}
+
+	/**
+	 * Return how many read-write transactions were run again after they could not get the
+	 * primary.
+	 * @return the count
+	 */
+	public long writeRetries() {
+		return this.writeRetries.sum();
 	}
 
 	/**

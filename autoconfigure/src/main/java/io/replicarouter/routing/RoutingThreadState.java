@@ -1,5 +1,6 @@
 package io.replicarouter.routing;
 
+import io.replicarouter.WalPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,17 +10,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class RoutingThreadState {
 
-	static final long NOT_TRACKING = Long.MIN_VALUE;
-
 	private static final ThreadLocal<RoutingThreadState> CURRENT = ThreadLocal.withInitial(RoutingThreadState::new);
 
 	@Nullable DataSourceNode lastNode;
 
 	@Nullable RoutingReason lastReason;
 
-	long lastPosition = ReadPositions.FRESH;
+	WalPosition lastPosition = WalPosition.CURRENT;
 
-	long trackedPosition = NOT_TRACKING;
+	/**
+	 * The oldest position read since tracking started, {@code null} while not tracking.
+	 */
+	@Nullable WalPosition trackedPosition;
 
 	@Nullable RoutingTrace trace;
 
@@ -37,6 +39,18 @@ final class RoutingThreadState {
 	}
 
 	/**
+	 * Record the position of data read on this thread.
+	 * @param position the position; an unknown one counts as the oldest of all
+	 */
+	void read(WalPosition position) {
+		this.lastPosition = position;
+		WalPosition tracked = this.trackedPosition;
+		if (tracked != null) {
+			this.trackedPosition = tracked.min(position);
+		}
+	}
+
+	/**
 	 * Record that a connection used on this thread broke, for the active trace.
 	 */
 	void connectionLost() {
@@ -50,16 +64,12 @@ final class RoutingThreadState {
 	 * Record that a connection was bound on this thread.
 	 * @param node the node
 	 * @param reason why
-	 * @param position the position of the data it reads, a negative value when unknown
+	 * @param position the position of the data it reads
 	 */
-	void bound(DataSourceNode node, RoutingReason reason, long position) {
+	void bound(DataSourceNode node, RoutingReason reason, WalPosition position) {
 		this.lastNode = node;
 		this.lastReason = reason;
-		long value = Math.max(position, 0);
-		this.lastPosition = value;
-		if (this.trackedPosition != NOT_TRACKING && value < this.trackedPosition) {
-			this.trackedPosition = value;
-		}
+		read(position);
 		RoutingTrace active = this.trace;
 		if (active != null) {
 			active.add(node, reason);

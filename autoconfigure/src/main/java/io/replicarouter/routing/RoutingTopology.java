@@ -24,6 +24,16 @@ public interface RoutingTopology {
 	@Nullable String primaryUnavailableReason();
 
 	/**
+	 * Return the primary's outage while the primary is known to be unreachable (its probes
+	 * fail), so that work that can only run there fails fast instead of waiting for the
+	 * primary pool's connection timeout.
+	 * @return the outage, or {@code null} while the primary is not known to be down
+	 */
+	default @Nullable PrimaryOutage primaryOutage() {
+		return null;
+	}
+
+	/**
 	 * Describe why no replica is eligible, for error messages.
 	 * @return a sentence naming each replica and why it is out of rotation
 	 */

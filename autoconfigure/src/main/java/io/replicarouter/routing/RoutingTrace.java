@@ -17,6 +17,8 @@ final class RoutingTrace {
 
 	private boolean connectionLost;
 
+	private boolean boundForWriting;
+
 	private final RoutingThreadState state;
 
 	private final @Nullable RoutingTrace previous;
@@ -35,6 +37,10 @@ final class RoutingTrace {
 
 	void add(DataSourceNode node, RoutingReason reason) {
 		this.nodes.add(node);
+		if (node.role() == NodeRole.PRIMARY && (reason == RoutingReason.READ_WRITE
+				|| reason == RoutingReason.NON_TRANSACTIONAL_READ)) {
+			this.boundForWriting = true;
+		}
 		if (node.role() == NodeRole.PRIMARY
 				&& (reason == RoutingReason.CONSISTENCY || reason == RoutingReason.FALLBACK)) {
 			this.primaryInsteadOfReplica = true;
@@ -67,6 +73,15 @@ final class RoutingTrace {
 		return this.connectionLost;
 	}
 
+	/**
+	 * Return whether the traced work got a connection of the primary for work that may
+	 * write, so that something may have been written.
+	 * @return whether it did
+	 */
+	boolean boundForWriting() {
+		return this.boundForWriting;
+	}
+
 	List<DataSourceNode> nodes() {
 		return this.nodes;
 	}
@@ -76,6 +91,7 @@ final class RoutingTrace {
 			this.previous.nodes.addAll(this.nodes);
 			this.previous.primaryInsteadOfReplica |= this.primaryInsteadOfReplica;
 			this.previous.connectionLost |= this.connectionLost;
+			this.previous.boundForWriting |= this.boundForWriting;
 		}
 		this.state.trace = this.previous;
 	}

@@ -3,6 +3,7 @@ package io.replicarouter.routing;
 import java.time.Duration;
 import java.util.List;
 
+import io.replicarouter.WalPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,8 +49,8 @@ final class StaticRoutingTopology implements RoutingTopology {
 		}
 
 		@Override
-		public long replayLsn() {
-			return -1;
+		public WalPosition replayPosition() {
+			return WalPosition.UNKNOWN;
 		}
 
 		@Override

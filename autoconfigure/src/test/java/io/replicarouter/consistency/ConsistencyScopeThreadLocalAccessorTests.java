@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.context.ThreadLocalAccessor;
+import io.replicarouter.WalPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class ConsistencyScopeThreadLocalAccessorTests {
 	@Test
 	void theTaskSharesTheCallersOpenedScopeAndTheWorkerDropsItAfterwards() throws Exception {
 		ConsistencyScope shared;
-		try (ConsistencyScope.Opened opened = ConsistencyScope.open(new ConsistencyToken(10, 1000), null)) {
+		try (ConsistencyScope.Opened opened = ConsistencyScope.open(new ConsistencyToken(WalPosition.of(10), 1000), null)) {
 			AtomicReference<ConsistencyScope> seen = new AtomicReference<>();
 			this.worker.submit(this.snapshots.captureAll().wrap(() -> seen.set(ConsistencyScope.current()))).get();
 			assertThat(seen.get()).isSameAs(opened.scope());
@@ -60,7 +61,7 @@ class ConsistencyScopeThreadLocalAccessorTests {
 			CompletableFuture.runAsync(this.snapshots.captureAll().wrap(() -> guard.afterWrite(null)), this.worker)
 				.get();
 			assertThat(opened.scope().token().isEmpty()).isFalse();
-			assertThat(guard.requiredReplayLsn()).isEqualTo(io.replicarouter.routing.ConsistencyGuard.PRIMARY_ONLY);
+			assertThat(guard.requiredPosition()).isEqualTo(WalPosition.CURRENT);
 		}
 	}
 
@@ -68,7 +69,7 @@ class ConsistencyScopeThreadLocalAccessorTests {
 	void aThreadsOwnScopeIsCarriedOnceItRecordedSomething() throws Exception {
 		ConsistencyScope.setCurrent(null);
 		assertThat(new ConsistencyScopeThreadLocalAccessor().getValue()).as("idle thread").isNull();
-		ConsistencyScope.current().require(new ConsistencyToken(5, 500));
+		ConsistencyScope.current().require(new ConsistencyToken(WalPosition.of(5), 500));
 		try {
 			ConsistencyScope own = ConsistencyScope.current();
 			AtomicReference<ConsistencyScope> seen = new AtomicReference<>();

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import io.replicarouter.routing.ConsistencyGuard;
+import io.replicarouter.WalPosition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,50 +32,50 @@ class ScopedConsistencyGuardTests {
 	@Test
 	void scopeWithoutWritesRequiresNothing() {
 		inScope(ConsistencyToken.EMPTY, () -> {
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
-			assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.ZERO);
+			assertThat(this.sticky.requiredPosition()).isEqualTo(WalPosition.ZERO);
 		});
 	}
 
 	@Test
 	void lsnModeRequiresTheTokensPositionUntilItExpires() {
-		inScope(new ConsistencyToken(500, NOW - 1000), () -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(500));
-		inScope(new ConsistencyToken(500, NOW - 8000),
-				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW - 1000), () -> assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.of(500)));
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW - 8000),
+				() -> assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.ZERO));
 	}
 
 	@Test
 	void tokenDatedInTheFutureIsIgnoredSoNoClientCanPinItsReadsForEver() {
-		inScope(new ConsistencyToken(500, NOW + 60_000),
-				() -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
-		inScope(new ConsistencyToken(500, NOW + 60_000),
-				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW + 60_000),
+				() -> assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.ZERO));
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW + 60_000),
+				() -> assertThat(this.sticky.requiredPosition()).isEqualTo(WalPosition.ZERO));
 	}
 
 	@Test
 	void readsNeverGoBackInTime() {
-		inScope(new ConsistencyToken(500, NOW - 1000), () -> {
-			this.lsn.afterRead(800);
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(800);
-			this.lsn.afterRead(600);
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(800);
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW - 1000), () -> {
+			this.lsn.afterRead(WalPosition.of(800));
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.of(800));
+			this.lsn.afterRead(WalPosition.of(600));
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.of(800));
 		});
 	}
 
 	@Test
 	void stickyModeSendsReadsToThePrimaryForTheWindow() {
-		inScope(new ConsistencyToken(-1, NOW - 1000),
-				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
-		inScope(new ConsistencyToken(-1, NOW - 3000),
-				() -> assertThat(this.sticky.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT));
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 1000),
+				() -> assertThat(this.sticky.requiredPosition()).isEqualTo(WalPosition.CURRENT));
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 3000),
+				() -> assertThat(this.sticky.requiredPosition()).isEqualTo(WalPosition.ZERO));
 	}
 
 	@Test
 	void aWriteOfUnknownPositionKeepsItsScopeOnThePrimaryAcrossATokenRoundTripAndAMerge() {
-		ConsistencyToken unknown = new ConsistencyToken(-1, NOW - 3000);
+		ConsistencyToken unknown = new ConsistencyToken(WalPosition.UNKNOWN, NOW - 3000);
 		ConsistencyToken afterTheRoundTrip = ConsistencyToken.parse(unknown.encode()).orElseThrow();
-		ConsistencyToken merged = afterTheRoundTrip.merge(new ConsistencyToken(500, NOW - 4000));
-		inScope(merged, () -> assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY));
+		ConsistencyToken merged = afterTheRoundTrip.merge(new ConsistencyToken(WalPosition.of(500), NOW - 4000));
+		inScope(merged, () -> assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.CURRENT));
 	}
 
 	@Test
@@ -87,9 +87,9 @@ class ScopedConsistencyGuardTests {
 		given(statement.executeQuery(anyString())).willReturn(result);
 		given(result.next()).willReturn(true);
 		given(result.getLong(1)).willReturn(900L);
-		inScope(new ConsistencyToken(-1, NOW - 60_000), () -> {
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 60_000), () -> {
 			this.lsn.afterWrite(primary);
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(900);
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.of(900));
 		});
 	}
 
@@ -97,21 +97,21 @@ class ScopedConsistencyGuardTests {
 	void writeWhosePositionIsUnknownSendsReadsToThePrimaryUntilEveryReplicaInRotationHasReplayedIt() {
 		// past the sticky window (2 s) but within the token lifetime (7 s): a replica may
 		// still lag up to max-lag behind the write
-		inScope(new ConsistencyToken(-1, NOW - 3000), () -> {
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.PRIMARY_ONLY);
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 3000), () -> {
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.CURRENT);
 			assertThat(this.lsn.primaryOnlyRemaining()).isEqualTo(Duration.ofSeconds(4));
 		});
-		inScope(new ConsistencyToken(-1, NOW - 7500), () -> {
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 7500), () -> {
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.ZERO);
 			assertThat(this.lsn.primaryOnlyRemaining()).isZero();
 		});
 	}
 
 	@Test
 	void primaryOnlyRemainingIsTheRestOfTheStickyWindow() {
-		inScope(new ConsistencyToken(-1, NOW - 500),
+		inScope(new ConsistencyToken(WalPosition.UNKNOWN, NOW - 500),
 				() -> assertThat(this.sticky.primaryOnlyRemaining()).isEqualTo(Duration.ofMillis(1500)));
-		inScope(new ConsistencyToken(500, NOW - 500),
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW - 500),
 				() -> assertThat(this.lsn.primaryOnlyRemaining()).as("a known position needs no primary").isZero());
 		inScope(ConsistencyToken.EMPTY, () -> assertThat(this.sticky.primaryOnlyRemaining()).isZero());
 	}
@@ -120,13 +120,13 @@ class ScopedConsistencyGuardTests {
 	void scopeBelongsToTheRouterThatUsedItFirst() {
 		ScopedConsistencyGuard other = new ScopedConsistencyGuard(ConsistencyMode.LSN, Duration.ZERO,
 				Duration.ofSeconds(2), Duration.ofSeconds(7), this.clock);
-		inScope(new ConsistencyToken(500, NOW - 1000), () -> {
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(500);
-			assertThat(other.requiredReplayLsn()).as("another cluster's position means nothing here")
-				.isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
-			ConsistencyScope.current().recordWrite(other, 70, NOW);
-			assertThat(other.requiredReplayLsn()).isEqualTo(70);
-			assertThat(this.lsn.requiredReplayLsn()).isEqualTo(ConsistencyGuard.NO_REQUIREMENT);
+		inScope(new ConsistencyToken(WalPosition.of(500), NOW - 1000), () -> {
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.of(500));
+			assertThat(other.requiredPosition()).as("another cluster's position means nothing here")
+				.isEqualTo(WalPosition.ZERO);
+			ConsistencyScope.current().recordWrite(other, WalPosition.of(70), NOW);
+			assertThat(other.requiredPosition()).isEqualTo(WalPosition.of(70));
+			assertThat(this.lsn.requiredPosition()).isEqualTo(WalPosition.ZERO);
 		});
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.replica.NodeHealthTransitions.Transition;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.NodeRole;
@@ -51,7 +52,8 @@ class NodeHealthTransitionsTests {
 	void aLaggingReplicaRejoinsOnlyAtHalfTheLimit() {
 		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
 		this.clock.advance(Duration.ofSeconds(3));
-		NodeHealth lagging = new NodeHealth(this.replica, NodeState.LAGGING, "behind", true, 900, 900, 100,
+		NodeHealth lagging = new NodeHealth(this.replica, NodeState.LAGGING, "behind", true, WalPosition.of(900),
+				WalPosition.of(900), 100,
 				Duration.ofSeconds(5), null, null, 0);
 		assertThat(replicaProbed(999, lagging).state()).as("3 s behind, above half of max-lag")
 			.isEqualTo(NodeState.LAGGING);
@@ -62,12 +64,12 @@ class NodeHealthTransitionsTests {
 	void aReplicaThatStopsBeingAStandbyIsMisconfigured() {
 		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
 		NodeHealth samePrimary = this.transitions.replicaProbed(this.replica,
-				new ProbeResult(false, 1_000, Lsn.UNKNOWN, Lsn.UNKNOWN, "127.0.0.1:5432@2026-12-03 10:00:00.123456+00"),
+				new ProbeResult(false, WalPosition.of(1_000), WalPosition.UNKNOWN, WalPosition.UNKNOWN, "127.0.0.1:5432@2026-12-03 10:00:00.123456+00"),
 				NodeHealth.unknown(this.replica), true);
 		assertThat(samePrimary.state()).isEqualTo(NodeState.MISCONFIGURED);
 		assertThat(samePrimary.detail()).contains("the primary itself");
 		NodeHealth promoted = this.transitions.replicaProbed(this.replica,
-				new ProbeResult(false, 1_000, Lsn.UNKNOWN, Lsn.UNKNOWN, "10.0.0.2:5432@2026-12-03 11:00:00+00"),
+				new ProbeResult(false, WalPosition.of(1_000), WalPosition.UNKNOWN, WalPosition.UNKNOWN, "10.0.0.2:5432@2026-12-03 11:00:00+00"),
 				NodeHealth.unknown(this.replica), true);
 		assertThat(promoted.state()).isEqualTo(NodeState.MISCONFIGURED);
 		assertThat(promoted.detail()).contains("was it promoted?");
@@ -80,7 +82,7 @@ class NodeHealthTransitionsTests {
 				new SQLException("Connection refused", "08001"));
 		assertThat(down.state()).isEqualTo(NodeState.DOWN);
 		assertThat(down.consecutiveFailures()).isEqualTo(1);
-		ProbeResult caughtUp = new ProbeResult(true, Lsn.UNKNOWN, 1_000, 1_000, "r");
+		ProbeResult caughtUp = new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(1_000), WalPosition.of(1_000), "r");
 		assertThat(this.transitions.replicaProbed(this.replica, caughtUp, down, false).state())
 			.isEqualTo(NodeState.DOWN);
 		assertThat(this.transitions.replicaProbed(this.replica, caughtUp, down, true).state()).isEqualTo(NodeState.UP);
@@ -92,11 +94,11 @@ class NodeHealthTransitionsTests {
 		assertThat(first.next().state()).isEqualTo(NodeState.UP);
 		assertThat(first.evictPool()).isFalse();
 		Transition restarted = this.transitions.primaryProbed(this.primary,
-				new ProbeResult(false, 2_000, Lsn.UNKNOWN, Lsn.UNKNOWN, "10.0.0.1:5432@2026-12-03 12:00:00+00"));
+				new ProbeResult(false, WalPosition.of(2_000), WalPosition.UNKNOWN, WalPosition.UNKNOWN, "10.0.0.1:5432@2026-12-03 12:00:00+00"));
 		assertThat(restarted.next().state()).isEqualTo(NodeState.UP);
 		assertThat(restarted.evictPool()).isTrue();
 		Transition demoted = this.transitions.primaryProbed(this.primary,
-				new ProbeResult(true, Lsn.UNKNOWN, 2_000, 2_000, "10.0.0.1:5432@2026-12-03 12:00:00+00"));
+				new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(2_000), WalPosition.of(2_000), "10.0.0.1:5432@2026-12-03 12:00:00+00"));
 		assertThat(demoted.next().state()).isEqualTo(NodeState.DEMOTED);
 		assertThat(demoted.evictPool()).isTrue();
 	}
@@ -112,12 +114,12 @@ class NodeHealthTransitionsTests {
 
 	private NodeHealth replicaProbed(long replayLsn, NodeHealth previous) {
 		return this.transitions.replicaProbed(this.replica,
-				new ProbeResult(true, Lsn.UNKNOWN, replayLsn, replayLsn, "10.0.0.2:5432@2026-12-03 09:00:00+00"),
+				new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(replayLsn), WalPosition.of(replayLsn), "10.0.0.2:5432@2026-12-03 09:00:00+00"),
 				previous, true);
 	}
 
 	private static ProbeResult primaryAt(long lsn) {
-		return new ProbeResult(false, lsn, Lsn.UNKNOWN, Lsn.UNKNOWN, PRIMARY_SERVER);
+		return new ProbeResult(false, WalPosition.of(lsn), WalPosition.UNKNOWN, WalPosition.UNKNOWN, PRIMARY_SERVER);
 	}
 
 	private static DataSourceNode node(String name, NodeRole role) {

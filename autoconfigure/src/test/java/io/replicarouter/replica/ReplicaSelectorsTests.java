@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.ReplicaCandidate;
@@ -101,8 +102,8 @@ class ReplicaSelectorsTests {
 			}
 
 			@Override
-			public long replayLsn() {
-				return 0;
+			public WalPosition replayPosition() {
+				return WalPosition.ZERO;
 			}
 
 			@Override

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.WalPosition;
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 
@@ -199,7 +200,7 @@ class ReadOnlyTransactionRetryInterceptorTests {
 		private String run() {
 			this.calls.incrementAndGet();
 			this.verifyPrimaryPerCall.add(RoutingThreadState.current().verifyPrimary);
-			RoutingThreadState.current().bound(this.node, this.reason, -1);
+			RoutingThreadState.current().bound(this.node, this.reason, WalPosition.UNKNOWN);
 			if (!this.failures.isEmpty()) {
 				String state = this.failures.remove(0);
 				if (state.equals(LOST_THEN_ROLLBACK_ONLY)) {

@@ -1,5 +1,7 @@
 package io.replicarouter.routing;
 
+import io.replicarouter.WalPosition;
+
 /**
  * Lets tests in other packages record a read position as the router does.
  */
@@ -9,7 +11,7 @@ public final class ReadPositionsAccess {
 	}
 
 	public static void record(long position) {
-		ReadPositions.record(position);
+		ReadPositions.record(WalPosition.of(position));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -410,7 +411,7 @@ class ReplicaRoutingDataSourceTests {
 		given(otherPrimaryConnection.getAutoCommit()).willReturn(true);
 		given(this.primaryPool.getConnection()).willReturn(this.primaryConnection, otherPrimaryConnection);
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		guard.required = WalPosition.CURRENT;
 		ReplicaRoutingDataSource router = router(guard);
 		Connection reading = router.getConnection();
 		reading.setReadOnly(true);
@@ -446,7 +447,7 @@ class ReplicaRoutingDataSourceTests {
 	@Test
 	void readGoesToAReplicaKnownToHaveReplayedTheRequiredPosition() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = 100;
+		guard.required = WalPosition.of(100);
 		RoutingTopology topology = new FixedTopology(List.of(candidate(this.replica1, 50), candidate(this.replica2, 150)));
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
 				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, guard);
@@ -456,7 +457,7 @@ class ReplicaRoutingDataSourceTests {
 			connection.createStatement();
 			assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica2);
 		}
-		assertThat(guard.seen).isEqualTo(150);
+		assertThat(guard.seen).isEqualTo(WalPosition.of(150));
 		verify(this.replicaPool1, never()).getConnection();
 	}
 
@@ -464,7 +465,7 @@ class ReplicaRoutingDataSourceTests {
 	void readThatMustSeeAWriteNoReplicaIsKnownToHaveReplayedRunsOnThePrimaryIfTheCheckedReplicaIsBehind()
 			throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = 100;
+		guard.required = WalPosition.of(100);
 		java.sql.Statement check = mock(java.sql.Statement.class);
 		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
 		given(this.replicaConnection1.createStatement()).willReturn(check);
@@ -485,13 +486,13 @@ class ReplicaRoutingDataSourceTests {
 		again.setReadOnly(true);
 		again.prepareStatement("select 1");
 		assertThat(again.unwrap(RoutedConnection.class).node()).isSameAs(this.replica1);
-		assertThat(guard.seen).isEqualTo(120);
+		assertThat(guard.seen).isEqualTo(WalPosition.of(120));
 	}
 
 	@Test
 	void replicaALiveCheckFoundCaughtUpServesLaterReadsNeedingThatPositionWithoutAnotherCheck() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = 100;
+		guard.required = WalPosition.of(100);
 		java.sql.Statement check1 = mock(java.sql.Statement.class);
 		java.sql.Statement check2 = mock(java.sql.Statement.class);
 		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
@@ -523,7 +524,7 @@ class ReplicaRoutingDataSourceTests {
 	@Test
 	void aCheckedPositionCountsOnlyUntilTheReplicaIsProbedAgain() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = 100;
+		guard.required = WalPosition.of(100);
 		java.sql.Statement check = mock(java.sql.Statement.class);
 		java.sql.ResultSet position = mock(java.sql.ResultSet.class);
 		given(this.replicaConnection1.createStatement()).willReturn(check);
@@ -546,7 +547,7 @@ class ReplicaRoutingDataSourceTests {
 	@Test
 	void primaryOnlyRequirementSendsReadsToThePrimary() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		guard.required = WalPosition.CURRENT;
 		Connection connection = router(guard).getConnection();
 		connection.setReadOnly(true);
 		connection.createStatement();
@@ -575,7 +576,7 @@ class ReplicaRoutingDataSourceTests {
 	@Test
 	void primaryOnlyReadWhosePrimaryIsUnavailableFailsWhenTheRequirementHasNoEnd() throws SQLException {
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		guard.required = WalPosition.CURRENT;
 		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
 		topology.primaryUnavailable = "down: connection refused";
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes(), topology,
@@ -609,7 +610,7 @@ class ReplicaRoutingDataSourceTests {
 	void onARetryAfterThePrimaryFailedAPrimaryThatAnswersTheCheckServesTheRead() throws SQLException {
 		given(this.primaryConnection.isValid(1)).willReturn(true);
 		RecordingGuard guard = new RecordingGuard();
-		guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		guard.required = WalPosition.CURRENT;
 		RoutingThreadState.current().verifyPrimary = true;
 		try {
 			Connection connection = router(guard).getConnection();
@@ -647,8 +648,8 @@ class ReplicaRoutingDataSourceTests {
 			}
 
 			@Override
-			public long replayLsn() {
-				return replayLsn;
+			public WalPosition replayPosition() {
+				return WalPosition.of(replayLsn);
 			}
 
 			@Override
@@ -721,9 +722,9 @@ class ReplicaRoutingDataSourceTests {
 
 		private int writes;
 
-		private long required = NO_REQUIREMENT;
+		private WalPosition required = WalPosition.ZERO;
 
-		private long seen = -1;
+		private WalPosition seen = WalPosition.UNKNOWN;
 
 		@Override
 		public void afterWrite(Connection primary) {
@@ -737,9 +738,9 @@ class ReplicaRoutingDataSourceTests {
 		}
 
 		@Override
-		public long requiredReplayLsn() {
+		public WalPosition requiredPosition() {
 			if (this.primaryOnlyUntil != 0) {
-				return (System.nanoTime() < this.primaryOnlyUntil) ? PRIMARY_ONLY : NO_REQUIREMENT;
+				return (System.nanoTime() < this.primaryOnlyUntil) ? WalPosition.CURRENT : WalPosition.ZERO;
 			}
 			return this.required;
 		}
@@ -758,8 +759,8 @@ class ReplicaRoutingDataSourceTests {
 		}
 
 		@Override
-		public void afterRead(long replayLsn) {
-			this.seen = Math.max(this.seen, replayLsn);
+		public void afterRead(WalPosition replayPosition) {
+			this.seen = this.seen.max(replayPosition);
 		}
 
 		@Override

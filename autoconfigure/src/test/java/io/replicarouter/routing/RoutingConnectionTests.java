@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class RoutingConnectionTests {
 
 	@Test
 	void aReadThatRanOnThePrimaryForConsistencyAndWroteIsRecorded() throws SQLException {
-		this.guard.required = ConsistencyGuard.PRIMARY_ONLY;
+		this.guard.required = WalPosition.CURRENT;
 		Connection handle = router(NonTransactionalReads.REPLICA).getConnection();
 		handle.prepareStatement("insert into t values (1)");
 		RoutedConnection routed = handle.unwrap(RoutedConnection.class);
@@ -208,9 +209,9 @@ class RoutingConnectionTests {
 
 		private int writes;
 
-		private long required = NO_REQUIREMENT;
+		private WalPosition required = WalPosition.ZERO;
 
-		private final List<Long> reads = new ArrayList<>();
+		private final List<WalPosition> reads = new ArrayList<>();
 
 		@Override
 		public void afterWrite(Connection primary) {
@@ -218,13 +219,13 @@ class RoutingConnectionTests {
 		}
 
 		@Override
-		public long requiredReplayLsn() {
+		public WalPosition requiredPosition() {
 			return this.required;
 		}
 
 		@Override
-		public void afterRead(long replayLsn) {
-			this.reads.add(replayLsn);
+		public void afterRead(WalPosition replayPosition) {
+			this.reads.add(replayPosition);
 		}
 
 		@Override

@@ -22,9 +22,12 @@ import org.jspecify.annotations.Nullable;
  * connections bound to each node, by reason;</li>
  * <li>{@code replica.router.fallbacks} (counter): reads that ran on the primary because no
  * replica was eligible;</li>
+ * <li>{@code replica.router.fallbacks.refused} (counter): reads that failed fast because
+ * {@code replica-router.fallback-max-concurrency} reads already ran on the primary;</li>
  * <li>{@code replica.router.retries} (counter; tag {@code kind}: {@code connection} when
  * another node gave the connection, {@code transaction} when a read-only transaction ran
- * again);</li>
+ * again, {@code write} when a read-write transaction ran again after it could not get the
+ * primary);</li>
  * <li>{@code replica.router.replica.lag} (gauge, seconds; tag {@code replica}),
  * {@code replica.router.replica.lag.bytes} (gauge, bytes), {@code replica.router.replica.eligible}
  * (gauge, 1 in rotation, 0 out);</li>
@@ -74,6 +77,13 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 		FunctionCounter.builder("replica.router.retries", statistics, RoutingStatistics::transactionRetries)
 			.description("Read-only transactions run again after their replica failed")
 			.tag("kind", "transaction")
+			.register(registry);
+		FunctionCounter.builder("replica.router.retries", statistics, RoutingStatistics::writeRetries)
+			.description("Read-write transactions run again after they could not get the primary")
+			.tag("kind", "write")
+			.register(registry);
+		FunctionCounter.builder("replica.router.fallbacks.refused", statistics, RoutingStatistics::fallbacksRefused)
+			.description("Reads that failed fast because the limit of fallback reads on the primary was reached")
 			.register(registry);
 		for (DataSourceNode replica : this.nodes.replicas()) {
 			String name = replica.name();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ConsistencyScope;
 import io.replicarouter.consistency.ConsistencyToken;
@@ -132,7 +133,7 @@ class ConsistencyScopeFilterTests {
 
 	@Test
 	void theStoreKeyIsFoundAfterTheFiltersThatSetTheUser() throws Exception {
-		this.store.save("principal:alice", new ConsistencyToken(7, this.clock.millis()), Duration.ofSeconds(2));
+		this.store.save("principal:alice", new ConsistencyToken(WalPosition.of(7), this.clock.millis()), Duration.ofSeconds(2));
 		ConsistencyScopeFilter filter = filter(this.store);
 		AtomicReference<ConsistencyToken> atStart = new AtomicReference<>();
 		HttpServlet servlet = servlet((request, response) -> {
@@ -141,7 +142,7 @@ class ConsistencyScopeFilterTests {
 		});
 		new MockFilterChain(servlet, filter, authenticating("alice"), new ConsistencyStoreKeyFilter())
 			.doFilter(new MockHttpServletRequest(), new MockHttpServletResponse());
-		assertThat(atStart.get().lsn()).as("loaded from the store").isEqualTo(7);
+		assertThat(atStart.get().position()).as("loaded from the store").isEqualTo(WalPosition.of(7));
 		assertThat(this.store.saved).containsKey("principal:alice");
 		assertThat(this.store.saved.get("principal:alice").writtenAt()).isGreaterThan(atStart.get().writtenAt());
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.replicarouter.WalPosition;
 import io.replicarouter.consistency.ConsistencyToken;
 import io.replicarouter.consistency.redis.RedisConsistencyTokenStore;
 import org.junit.jupiter.api.AfterAll;
@@ -64,42 +65,42 @@ class RedisConsistencyTokenStoreIT {
 
 	@Test
 	void saveKeepsTheNewerPositionAndTheLaterWriteTime() {
-		store.save("user-1", new ConsistencyToken(0x2_0000_0100L, 2_000), Duration.ofSeconds(30));
-		store.save("user-1", new ConsistencyToken(0x90, 1_000), Duration.ofSeconds(30));
-		assertThat(store.load("user-1")).contains(new ConsistencyToken(0x2_0000_0100L, 2_000));
-		store.save("user-1", new ConsistencyToken(0x50, 3_000), Duration.ofSeconds(30));
-		assertThat(store.load("user-1")).contains(new ConsistencyToken(0x2_0000_0100L, 3_000));
-		store.save("user-1", new ConsistencyToken(0x2_0000_0200L, 2_500), Duration.ofSeconds(30));
-		assertThat(store.load("user-1")).contains(new ConsistencyToken(0x2_0000_0200L, 3_000));
+		store.save("user-1", token(0x2_0000_0100L, 2_000), Duration.ofSeconds(30));
+		store.save("user-1", token(0x90, 1_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-1")).contains(token(0x2_0000_0100L, 2_000));
+		store.save("user-1", token(0x50, 3_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-1")).contains(token(0x2_0000_0100L, 3_000));
+		store.save("user-1", token(0x2_0000_0200L, 2_500), Duration.ofSeconds(30));
+		assertThat(store.load("user-1")).contains(token(0x2_0000_0200L, 3_000));
 	}
 
 	@Test
 	void positionsBeyondWhatADoubleHoldsExactlyCompareExactly() {
 		long large = (1L << 60) + 1;
-		store.save("user-2", new ConsistencyToken(large, 1_000), Duration.ofSeconds(30));
-		store.save("user-2", new ConsistencyToken(1L << 60, 1_000), Duration.ofSeconds(30));
-		assertThat(store.load("user-2")).contains(new ConsistencyToken(large, 1_000));
+		store.save("user-2", token(large, 1_000), Duration.ofSeconds(30));
+		store.save("user-2", token(1L << 60, 1_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-2")).contains(token(large, 1_000));
 	}
 
 	@Test
 	void anUnknownPositionWinsTheMergeEitherWay() {
-		store.save("user-5", new ConsistencyToken(0x100, 1_000), Duration.ofSeconds(30));
-		store.save("user-5", new ConsistencyToken(-1, 2_000), Duration.ofSeconds(30));
-		assertThat(store.load("user-5")).contains(new ConsistencyToken(-1, 2_000));
-		store.save("user-5", new ConsistencyToken(0x300, 3_000), Duration.ofSeconds(30));
-		assertThat(store.load("user-5")).contains(new ConsistencyToken(-1, 3_000));
+		store.save("user-5", token(0x100, 1_000), Duration.ofSeconds(30));
+		store.save("user-5", token(-1, 2_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-5")).contains(token(-1, 2_000));
+		store.save("user-5", token(0x300, 3_000), Duration.ofSeconds(30));
+		assertThat(store.load("user-5")).contains(token(-1, 3_000));
 	}
 
 	@Test
 	void anEmptyTokenLeavesTheStoredOneAlone() {
-		store.save("user-3", new ConsistencyToken(0x100, 1_000), Duration.ofSeconds(30));
+		store.save("user-3", token(0x100, 1_000), Duration.ofSeconds(30));
 		store.save("user-3", ConsistencyToken.EMPTY, Duration.ofSeconds(30));
-		assertThat(store.load("user-3")).contains(new ConsistencyToken(0x100, 1_000));
+		assertThat(store.load("user-3")).contains(token(0x100, 1_000));
 	}
 
 	@Test
 	void tokensExpireWithTheirLifetime() throws InterruptedException {
-		store.save("user-4", new ConsistencyToken(0x100, 1_000), Duration.ofMillis(200));
+		store.save("user-4", token(0x100, 1_000), Duration.ofMillis(200));
 		assertThat(template.getExpire("test:user-4")).isNotNegative();
 		Thread.sleep(400);
 		assertThat(store.load("user-4")).isEmpty();
@@ -111,14 +112,18 @@ class RedisConsistencyTokenStoreIT {
 		List<Future<?>> saves = new ArrayList<>();
 		for (int i = 1; i <= 400; i++) {
 			long lsn = i;
-			saves.add(threads.submit(() -> store.save("user-5", new ConsistencyToken(lsn, 1_000 + lsn),
+			saves.add(threads.submit(() -> store.save("user-5", token(lsn, 1_000 + lsn),
 					Duration.ofSeconds(30))));
 		}
 		for (Future<?> save : saves) {
 			save.get();
 		}
 		threads.shutdown();
-		assertThat(store.load("user-5")).contains(new ConsistencyToken(400, 1_400));
+		assertThat(store.load("user-5")).contains(token(400, 1_400));
+	}
+
+	private static ConsistencyToken token(long lsn, long writtenAt) {
+		return new ConsistencyToken((lsn < 0) ? WalPosition.UNKNOWN : WalPosition.of(lsn), writtenAt);
 	}
 
 }

@@ -1,0 +1,256 @@
+package io.replicarouter.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.replicarouter.WalPosition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.datasource.AbstractDataSource;
+
+/**
+ * The replicas as one {@link javax.sql.DataSource}: the target {@link ReplicaRoutingDataSource}
+ * resolves for reads. It chooses among the replicas the {@link RoutingTopology} has in
+ * rotation (healthy, within the lag bound), those that have replayed the position the
+ * read must see (read-your-writes), with the {@link ReplicaSelector}; a replica whose pool
+ * cannot give a connection is reported and the next one tried. What happens when no
+ * replica can serve (the primary, or failing) is the router's decision, not this one's.
+ */
+final class ReplicaSetDataSource extends AbstractDataSource {
+
+	private static final Log logger = LogFactory.getLog(ReplicaSetDataSource.class);
+
+	private final RoutingTopology topology;
+
+	private final ReplicaSelector selector;
+
+	private final ConnectionsInUse inUse;
+
+	private final RoutingStatistics statistics;
+
+	/**
+	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
+	 * replica it was checked against (until the monitor probes the replica again). Without
+	 * them every read of a scope that read at a checked position would need another check:
+	 * a checked position is newer than the probed one, and the scope never reads older data.
+	 * They spare the query when the balancer picks a replica already checked; they do not
+	 * narrow the choice, so reads stay spread over every eligible replica.
+	 */
+	private final Map<DataSourceNode, CheckedPosition> checkedPositions = new ConcurrentHashMap<>();
+
+	ReplicaSetDataSource(RoutingTopology topology, ReplicaSelector selector, ConnectionsInUse inUse,
+			RoutingStatistics statistics) {
+		this.topology = topology;
+		this.selector = selector;
+		this.inUse = inUse;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Return a connection of an eligible replica, with no read-your-writes requirement.
+	 * @throws NoEligibleReplicaException if no replica can serve
+	 */
+	@Override
+	public Connection getConnection() throws SQLException {
+		ReplicaConnection replica = acquire(WalPosition.ZERO, Duration.ZERO);
+		if (replica == null) {
+			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
+		}
+		return replica.connection();
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLFeatureNotSupportedException(
+				"replica-router uses the credentials configured for each node; call getConnection() instead");
+	}
+
+	/**
+	 * Return whether any replica is in rotation now.
+	 * @return whether one is
+	 */
+	boolean anyEligible() {
+		return !this.topology.eligibleReplicas().isEmpty();
+	}
+
+	/**
+	 * Take a connection of an eligible replica that has replayed the required position, as
+	 * far as the last probes tell; when none has by then, ask one replica, waiting at most
+	 * {@code maxWait} for it to get there.
+	 * @param required the position the read must see, {@link WalPosition#ZERO} for none
+	 * @param maxWait how long a live check may wait
+	 * @return the connection, or {@code null} when no replica can serve the read
+	 */
+	@Nullable ReplicaConnection acquire(WalPosition required, Duration maxWait) {
+		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
+		if (candidates.isEmpty()) {
+			return null;
+		}
+		if (!required.equals(WalPosition.ZERO)) {
+			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
+			if (caughtUp.isEmpty()) {
+				// The probed positions are up to a probe interval old: ask one replica.
+				return acquireChecked(candidates, required, maxWait, this.selector::select);
+			}
+			candidates = caughtUp;
+		}
+		while (!candidates.isEmpty()) {
+			ReplicaCandidate candidate = this.selector.select(candidates);
+			try {
+				return new ReplicaConnection(candidate.node().dataSource().getConnection(), candidate.node(),
+						candidate.replayPosition());
+			}
+			catch (SQLException ex) {
+				// Nothing ran on this connection yet, so another node can serve it safely.
+				failedToConnect(candidate, ex);
+				candidates = without(candidates, candidate);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Wait for the most advanced replica to replay the required position, at most
+	 * {@code maxWait}: the way to serve a read that must see a write when the primary,
+	 * which would otherwise serve it, is unavailable.
+	 * @param required the position the read must see
+	 * @param maxWait how long to wait
+	 * @return the connection, or {@code null} when no replica got there in time
+	 */
+	@Nullable ReplicaConnection awaitMostAdvanced(WalPosition required, Duration maxWait) {
+		List<ReplicaCandidate> mostAdvancedFirst = this.topology.eligibleReplicas()
+			.stream()
+			.sorted(Comparator.comparing(ReplicaCandidate::replayPosition).reversed())
+			.toList();
+		return acquireChecked(mostAdvancedFirst, required, maxWait, (list) -> list.get(0));
+	}
+
+	private @Nullable ReplicaConnection acquireChecked(List<ReplicaCandidate> eligible, WalPosition required,
+			Duration maxWait, Function<List<ReplicaCandidate>, ReplicaCandidate> choice) {
+		List<ReplicaCandidate> candidates = eligible;
+		while (!candidates.isEmpty()) {
+			ReplicaCandidate candidate = choice.apply(candidates);
+			DataSourceNode node = candidate.node();
+			Connection connection;
+			try {
+				connection = node.dataSource().getConnection();
+			}
+			catch (SQLException ex) {
+				failedToConnect(candidate, ex);
+				candidates = without(candidates, candidate);
+				continue;
+			}
+			WalPosition checked = CheckedPosition.of(this.checkedPositions, candidate);
+			if (checked.isAtLeast(required)) {
+				// An earlier check against this snapshot of the replica already found it there.
+				return new ReplicaConnection(connection, node, checked);
+			}
+			// Registered while it waits, so that it is aborted if the replica stops answering.
+			this.inUse.add(node, RoutingReason.CONSISTENCY, connection);
+			WalPosition replayed;
+			try {
+				if (!connection.getAutoCommit()) {
+					connection.setAutoCommit(true);
+				}
+				replayed = ReplayPositions.awaitReplay(connection, required, maxWait);
+			}
+			catch (SQLException ex) {
+				giveBack(node, connection);
+				failedToConnect(candidate, ex);
+				candidates = without(candidates, candidate);
+				continue;
+			}
+			if (replayed == null) {
+				giveBack(node, connection);
+				return null;
+			}
+			this.checkedPositions.merge(node, new CheckedPosition(candidate, replayed), CheckedPosition::newer);
+			return new ReplicaConnection(connection, node, replayed);
+		}
+		return null;
+	}
+
+	private void giveBack(DataSourceNode node, Connection connection) {
+		this.inUse.remove(node, connection);
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not return a connection of " + node.name() + " to its pool", ex);
+		}
+	}
+
+	private void failedToConnect(ReplicaCandidate candidate, SQLException ex) {
+		this.statistics.recordConnectionRetry();
+		this.topology.reportFailure(candidate.node(), ex);
+		logger.warn("Could not get a connection from " + candidate.node().name() + " (" + ex.getMessage()
+				+ "); trying another node");
+	}
+
+	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, WalPosition required) {
+		List<ReplicaCandidate> caughtUp = null;
+		for (int i = 0; i < candidates.size(); i++) {
+			ReplicaCandidate candidate = candidates.get(i);
+			boolean ok = candidate.replayPosition().isAtLeast(required);
+			if (caughtUp == null && !ok) {
+				caughtUp = new ArrayList<>(candidates.subList(0, i));
+			}
+			else if (caughtUp != null && ok) {
+				caughtUp.add(candidate);
+			}
+		}
+		return (caughtUp != null) ? caughtUp : candidates;
+	}
+
+	private static List<ReplicaCandidate> without(List<ReplicaCandidate> candidates, ReplicaCandidate failed) {
+		List<ReplicaCandidate> remaining = new ArrayList<>(candidates);
+		remaining.remove(failed);
+		return remaining;
+	}
+
+	@Override
+	public String toString() {
+		return "ReplicaSetDataSource[" + this.topology.eligibleReplicas().size() + " eligible]";
+	}
+
+	/**
+	 * A connection of a replica, with the position of the data it reads.
+	 * @param connection the physical connection
+	 * @param node the replica
+	 * @param position what the replica had replayed, as far as known
+	 */
+	record ReplicaConnection(Connection connection, DataSourceNode node, WalPosition position) {
+
+	}
+
+	/**
+	 * A replay position a replica answered to a live check.
+	 * @param basis the snapshot of the replica the check was made against: the position
+	 * counts only as long as the topology offers that same snapshot, so a replica that was
+	 * probed since (or replaced) is judged on fresh data
+	 * @param position the position
+	 */
+	private record CheckedPosition(ReplicaCandidate basis, WalPosition position) {
+
+		static WalPosition of(Map<DataSourceNode, CheckedPosition> checked, ReplicaCandidate candidate) {
+			CheckedPosition position = checked.get(candidate.node());
+			return (position != null && position.basis == candidate) ? position.position : WalPosition.UNKNOWN;
+		}
+
+		CheckedPosition newer(CheckedPosition other) {
+			return (this.basis == other.basis && this.position.isAtLeast(other.position)) ? this : other;
+		}
+
+	}
+
+}
