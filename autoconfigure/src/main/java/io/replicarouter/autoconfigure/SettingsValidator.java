@@ -63,6 +63,16 @@ public final class SettingsValidator {
 					"it is " + router.getRetry().getMaxAttempts() + " but must be at least 1",
 					"Set 1 to run read-only transactions once, or more to re-run them when their replica fails.");
 		}
+		Integer fallbackMaxConcurrency = router.getFallbackMaxConcurrency();
+		if (fallbackMaxConcurrency != null && fallbackMaxConcurrency < 1) {
+			problems.add(prefix + ".fallback-max-concurrency", "it is " + fallbackMaxConcurrency
+					+ " but must be at least 1", "Set how many fallback reads may run on the primary at once, "
+							+ "or remove it for half the primary's pool.");
+		}
+		notNegative(problems, prefix + ".primary.unavailable-wait", router.getPrimary().getUnavailableWait(),
+				"Set 0 to fail writes at once while the primary is down, or a short wait such as 2s.");
+		notNegative(problems, prefix + ".retry.writes.max-wait", router.getRetry().getWrites().getMaxWait(),
+				"Set a short wait such as 5s.");
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-interval", health.getProbeInterval(), "for example 500ms");
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
 		atLeast(problems, ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
@@ -239,6 +249,12 @@ public final class SettingsValidator {
 		if (value.isNegative() || value.isZero()) {
 			problems.add(property,
 					"it is " + value + " but must be longer than zero", "Set a positive duration, " + example + ".");
+		}
+	}
+
+	private static void notNegative(ConfigurationProblems problems, String property, Duration value, String action) {
+		if (value.isNegative()) {
+			problems.add(property, "it is " + value + " but must not be negative", action);
 		}
 	}
 
