@@ -741,6 +741,10 @@ class ReplicaRouterAutoConfigurationTests {
 
 		@Bean
 		HikariDataSource secondDataSource() {
+			return reportsDataSource();
+		}
+
+		static HikariDataSource reportsDataSource() {
 			return DataSourceBuilder.create()
 				.type(HikariDataSource.class)
 				.url("jdbc:postgresql://127.0.0.1:9/reports")
@@ -758,10 +762,7 @@ class ReplicaRouterAutoConfigurationTests {
 		@Bean(defaultCandidate = false)
 		@Qualifier("second")
 		HikariDataSource secondDataSource() {
-			return DataSourceBuilder.create()
-				.type(HikariDataSource.class)
-				.url("jdbc:postgresql://127.0.0.1:9/reports")
-				.build();
+			return SecondDataSourceConfiguration.reportsDataSource();
 		}
 
 	}
