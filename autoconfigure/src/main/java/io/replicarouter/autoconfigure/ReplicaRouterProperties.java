@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
@@ -425,6 +426,20 @@ public class ReplicaRouterProperties {
 			return "Replica[name=" + this.name + "]";
 		}
 
+	}
+
+	/**
+	 * The name of a replica: its own, or its 1-based position in the list.
+	 */
+	static String replicaName(Replica replica, int index) {
+		return StringUtils.hasText(replica.getName()) ? replica.getName().trim() : String.valueOf(index + 1);
+	}
+
+	/**
+	 * The name of a replica's node and pool, {@code replica-<name>}.
+	 */
+	static String nodeName(Replica replica, int index) {
+		return "replica-" + replicaName(replica, index);
 	}
 
 }
