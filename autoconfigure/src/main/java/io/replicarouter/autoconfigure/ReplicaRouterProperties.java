@@ -65,8 +65,9 @@ public class ReplicaRouterProperties {
 
 	/**
 	 * Most read-only transactions that may run on the primary at once as the fallback (no
-	 * replica eligible); beyond it a read fails fast with FallbackLimitException instead of
-	 * moving the replicas' whole load onto the primary. Not set: half the primary pool's
+	 * replica eligible); a read beyond it waits up to 'timeouts.borrow' for a turn, then
+	 * fails with FallbackLimitException instead of moving the replicas' whole load onto the
+	 * primary. Not set: half the primary pool's
 	 * maximum size, at least 1.
 	 */
 	private @Nullable Integer fallbackMaxConcurrency;
