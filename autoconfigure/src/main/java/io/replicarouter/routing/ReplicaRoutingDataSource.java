@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.WalPosition;
@@ -73,14 +71,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final PrimaryAccess primaryAccess;
 
-	/**
-	 * Permits for reads that run on the primary as the fallback, {@code null} for no limit.
-	 */
-	private volatile @Nullable Semaphore fallbackPermits;
-
-	private volatile int fallbackMaxConcurrency;
-
-	private volatile Duration fallbackWait = Duration.ofSeconds(2);
+	private volatile FallbackLimit fallbackLimit = FallbackLimit.NONE;
 
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
@@ -187,7 +178,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @return the limit, 0 for none
 	 */
 	public int getFallbackMaxConcurrency() {
-		return this.fallbackMaxConcurrency;
+		return this.fallbackLimit.maxConcurrency();
 	}
 
 	/**
@@ -199,8 +190,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param maxConcurrency the limit, 0 or less for none
 	 */
 	public void setFallbackMaxConcurrency(int maxConcurrency) {
-		this.fallbackMaxConcurrency = maxConcurrency;
-		this.fallbackPermits = (maxConcurrency > 0) ? new Semaphore(maxConcurrency) : null;
+		this.fallbackLimit = new FallbackLimit(maxConcurrency, this.fallbackLimit.waitTime());
 	}
 
 	/**
@@ -210,7 +200,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param fallbackWait the longest wait, zero to fail at once
 	 */
 	public void setFallbackWait(Duration fallbackWait) {
-		this.fallbackWait = fallbackWait;
+		this.fallbackLimit = new FallbackLimit(this.fallbackLimit.maxConcurrency(), fallbackWait);
 	}
 
 	/**
@@ -296,7 +286,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	void released(Binding binding) {
 		this.inUse.remove(binding.node(), binding.connection());
 		if (binding.reason() == RoutingReason.FALLBACK && binding.node().role() == NodeRole.PRIMARY) {
-			releaseFallbackPermit();
+			this.fallbackLimit.release();
 		}
 	}
 
@@ -337,40 +327,20 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	private Binding fallbackOnPrimary() throws SQLException {
-		Semaphore permits = this.fallbackPermits;
-		if (permits != null && !awaitTurn(permits)) {
+		FallbackLimit limit = this.fallbackLimit;
+		try {
+			limit.acquire(this.topology::describeIneligibleReplicas);
+		}
+		catch (FallbackLimitException ex) {
 			this.statistics.recordFallbackRefused();
-			throw new FallbackLimitException(this.fallbackMaxConcurrency, this.fallbackWait,
-					this.topology.describeIneligibleReplicas());
+			throw ex;
 		}
 		try {
 			return readOnPrimary(RoutingReason.FALLBACK);
 		}
 		catch (SQLException | RuntimeException ex) {
-			if (permits != null) {
-				permits.release();
-			}
+			limit.release();
 			throw ex;
-		}
-	}
-
-	private boolean awaitTurn(Semaphore permits) {
-		if (permits.tryAcquire()) {
-			return true;
-		}
-		try {
-			return permits.tryAcquire(this.fallbackWait.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private void releaseFallbackPermit() {
-		Semaphore permits = this.fallbackPermits;
-		if (permits != null) {
-			permits.release();
 		}
 	}
 
