@@ -1,5 +1,7 @@
 package io.replicarouter.autoconfigure;
 
+import io.replicarouter.replica.NodesUnavailableAtStartupException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -11,35 +13,27 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
-import io.replicarouter.jdbc.DriverLogMasking;
-import io.replicarouter.jdbc.TransportSecurity;
+import io.replicarouter.jdbc.NodePoolFactory;
+import io.replicarouter.jdbc.NodePoolFactory.Connection;
 import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.HealthThresholds;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor.MonitorSettings;
+import io.replicarouter.replica.StartupNodeCheck;
 import io.replicarouter.routing.ConsistencyGuard;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.NodeRole;
-import io.replicarouter.routing.PrimaryReadInterceptor;
-import io.replicarouter.routing.PrimaryOutage;
-import io.replicarouter.routing.PrimaryReadPointcut;
-import io.replicarouter.routing.ReadOnlyTransactionPointcut;
-import io.replicarouter.routing.ReadOnlyTransactionRetryInterceptor;
-import io.replicarouter.routing.ReadWriteTransactionPointcut;
-import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
-import io.replicarouter.routing.RepositoryReadRetry;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
-import io.replicarouter.routing.WriteTransactionRetryInterceptor;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -55,100 +49,124 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
-import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
-import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
-import org.springframework.transaction.interceptor.TransactionAttributeSource;
-import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Replaces Boot's {@link DataSource} with a {@link ReplicaRoutingDataSource} over a pool
- * for the primary ({@code spring.datasource.*}) and one for each replica
- * ({@code replica-router.replicas[*]}).
+ * Routes read-only transactions to the replicas of {@code replica-router.replicas[*]}
+ * through a {@link ReplicaRoutingDataSource} over a pool per node.
+ * <p>
+ * Every pool is a bean that is not a default candidate, so that Boot's pool metrics,
+ * DataSource post-processors and wrappers see it while injecting a {@link DataSource} by
+ * type gives the router: {@value ApplicationDataSources#PRIMARY} for the primary and
+ * {@code replicaRouterReplica<i>DataSource} for each replica ({@link ReplicaPoolsRegistrar}).
+ * The primary is the application's own DataSource bean when it defines exactly one, else a
+ * pool built from {@code spring.datasource.*} (see {@link ApplicationDataSources} for the
+ * rule).
  * <p>
  * Backs off when no replica is configured, when {@code replica-router.enabled=false}, or
- * when the application defines its own {@link DataSource}: the application then behaves
+ * when the application defines several DataSource beans: the application then behaves
  * exactly like plain Boot.
  */
 @AutoConfiguration(before = { DataSourceAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class })
 @ConditionalOnClass({ DataSource.class, HikariDataSource.class, JdbcConnectionDetails.class })
 @ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
-@Conditional(OnReplicasConfiguredCondition.class)
-@ConditionalOnMissingBean(DataSource.class)
+@Conditional({ OnReplicasConfiguredCondition.class, ApplicationDataSources.AtMostOne.class })
 @EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
 		ConsistencyProperties.class, DataSourceProperties.class, PgBouncerProperties.class })
-@Import(MigrationsOnPrimaryConfiguration.class)
+@Import({ ReplicaRouterAutoConfiguration.StarterPrimaryConfiguration.class,
+		ReplicaRouterAutoConfiguration.ApplicationPrimaryConfiguration.class, ReplicaPoolsRegistrar.class,
+		MigrationsOnPrimaryConfiguration.class, ReplicaRouterAdvisorsConfiguration.class })
 public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DatabaseNodes replicaRouterNodes(ReplicaRouterProperties properties, ReplicaHealthProperties healthProperties,
-			DataSourceProperties dataSourceProperties, ObjectProvider<JdbcConnectionDetails> connectionDetails,
-			PgBouncerProperties pgBouncer, ObjectProvider<ReplicaRouterPoolCustomizer> customizers,
-			Environment environment) {
-		DriverLogMasking.install();
-		ConfigurationProblems problems = new ConfigurationProblems();
-		SettingsValidator.validate(properties, healthProperties, problems);
+	ReplicaRouterSettings replicaRouterSettings(ReplicaRouterProperties properties,
+			ReplicaHealthProperties healthProperties, ConsistencyProperties consistency, PgBouncerProperties pgBouncer,
+			PrimarySource primary) {
+		return ReplicaRouterSettings.validated(properties, healthProperties, consistency, pgBouncer, primary);
+	}
+
+	@Bean(ReplicaPoolsRegistrar.NODE_POOLS)
+	@ConditionalOnMissingBean
+	NodePools replicaRouterNodePools(ReplicaRouterSettings settings, DataSourceProperties dataSourceProperties,
+			ObjectProvider<JdbcConnectionDetails> connectionDetails,
+			ObjectProvider<ReplicaRouterPoolCustomizer> customizers, Environment environment) {
 		NodePoolFactory factory = new NodePoolFactory(Binder.get(environment));
-		JdbcConnectionDetails primaryDetails = connectionDetails
+		JdbcConnectionDetails details = connectionDetails
 			.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties));
-		String primaryUrl;
+		return new NodePools(settings, factory, factory.effective(connection(details)), dataSourceProperties.getName(),
+				customizers);
+	}
+
+	/**
+	 * The connection settings of Boot's connection details. When the application brings its
+	 * own primary, {@code spring.datasource.*} may be empty: what cannot be determined is
+	 * left unset (replicas then need their own credentials) instead of failing here.
+	 */
+	private static Connection connection(JdbcConnectionDetails details) {
+		String url = determine(details::getJdbcUrl);
+		return new Connection(url, determine(details::getUsername), determine(details::getPassword),
+				(url != null) ? determine(details::getDriverClassName) : null);
+	}
+
+	private static @Nullable String determine(Supplier<@Nullable String> value) {
 		try {
-			primaryUrl = primaryDetails.getJdbcUrl();
+			return value.get();
 		}
-		catch (InvalidReplicaRouterConfigurationException ex) {
-			problems.add(ex);
-			problems.throwIfAny();
-			throw ex;
+		catch (RuntimeException ex) {
+			// not set, and Boot cannot derive it (no URL, no embedded database)
+			return null;
 		}
-		factory.validate(properties, primaryUrl, problems);
-		problems.throwIfAny();
-		HikariDataSource primaryPool = factory.createPrimary(primaryDetails, dataSourceProperties.getName());
-		if (pgBouncer.isEnabled()) {
-			NodePoolFactory.disableServerPreparedStatements(primaryPool);
-		}
-		customize(customizers, primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool);
-		DataSourceNode primary = new DataSourceNode(primaryPool.getPoolName(), NodeRole.PRIMARY, primaryPool,
-				primaryPool.getJdbcUrl(), 1);
+	}
+
+	/**
+	 * The nodes: the primary's DataSource and every replica's pool, all beans of their own.
+	 * Spring closes those beans; this object must not close them first.
+	 */
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean
+	DatabaseNodes replicaRouterNodes(@Qualifier(ApplicationDataSources.PRIMARY) DataSource primary,
+			ReplicaRouterSettings settings, ListableBeanFactory beanFactory) {
+		HikariDataSource primaryPool = PrimarySource.hikari(primary);
+		String primaryName = (primaryPool != null && primaryPool.getPoolName() != null) ? primaryPool.getPoolName()
+				: NodePools.PRIMARY_NAME;
+		String primaryUrl = (primaryPool != null && primaryPool.getJdbcUrl() != null) ? primaryPool.getJdbcUrl()
+				: Objects.requireNonNullElse(settings.primary().url(), "(URL not known)");
+		DataSourceNode primaryNode = new DataSourceNode(primaryName, NodeRole.PRIMARY, primary, primaryUrl, 1);
 		List<DataSourceNode> replicas = new ArrayList<>();
-		for (int index = 0; index < properties.getReplicas().size(); index++) {
-			Replica replica = properties.getReplicas().get(index);
-			HikariDataSource pool = factory.createReplica(index, replica, primaryPool, properties.getTimeouts());
-			if (pgBouncer.isEnabled()) {
-				NodePoolFactory.disableServerPreparedStatements(pool);
-			}
-			String name = NodePoolFactory.nodeName(replica, index);
-			customize(customizers, name, NodeRole.REPLICA, pool);
-			replicas.add(new DataSourceNode(name, NodeRole.REPLICA, pool, pool.getJdbcUrl(), replica.getWeight()));
+		for (int index = 0; index < settings.router().getReplicas().size(); index++) {
+			Replica replica = settings.router().getReplicas().get(index);
+			DataSource pool = beanFactory.getBean(ReplicaPoolsRegistrar.beanName(index), DataSource.class);
+			HikariDataSource hikari = PrimarySource.hikari(pool);
+			String url = (hikari != null && hikari.getJdbcUrl() != null) ? hikari.getJdbcUrl()
+					: Objects.requireNonNull(replica.getUrl());
+			replicas.add(new DataSourceNode(ReplicaRouterProperties.nodeName(replica, index), NodeRole.REPLICA, pool,
+					url, replica.getWeight()));
 		}
-		TransportSecurity.warnIfWeak("spring.datasource.url", primaryPool.getJdbcUrl(),
-				primaryPool.getDataSourceProperties());
-		for (int index = 0; index < replicas.size(); index++) {
-			HikariDataSource pool = (HikariDataSource) replicas.get(index).dataSource();
-			TransportSecurity.warnIfWeak(ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url",
-					pool.getJdbcUrl(), pool.getDataSourceProperties());
-		}
-		return new DatabaseNodes(primary, replicas);
-	}
-
-	private static void customize(ObjectProvider<ReplicaRouterPoolCustomizer> customizers, String name, NodeRole role,
-			HikariDataSource pool) {
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(name, role, pool));
+		return new DatabaseNodes(primaryNode, replicas);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterProperties properties) {
-		return new StartupNodeCheck(monitor, properties.isFailFast());
+	ReplicaRouterInitializer replicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary,
+			ObjectProvider<RoutingTopology> topology, ObjectProvider<DataSource> dataSources) {
+		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicaHealthMonitor replicaHealthMonitor(DatabaseNodes nodes, ReplicaRouterProperties properties,
-			ReplicaHealthProperties healthProperties) {
+	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterSettings settings) {
+		return new StartupNodeCheck(monitor, settings.router().isFailFast(), settings.primary().settings(),
+				ReplicaRouterProperties.PREFIX + ".replicas");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaHealthMonitor replicaHealthMonitor(DatabaseNodes nodes, ReplicaRouterSettings settings) {
+		ReplicaRouterProperties properties = settings.router();
+		ReplicaHealthProperties healthProperties = settings.health();
 		DataSize maxLagBytes = properties.getMaxLagBytes();
 		HealthThresholds thresholds = new HealthThresholds(properties.getMaxLag(),
 				(maxLagBytes != null) ? maxLagBytes.toBytes() : 0);
@@ -158,8 +176,8 @@ public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PoolSaturationMonitor replicaRouterPoolSaturationMonitor(DatabaseNodes nodes,
-			ReplicaHealthProperties healthProperties) {
+	PoolSaturationMonitor replicaRouterPoolSaturationMonitor(DatabaseNodes nodes, ReplicaRouterSettings settings) {
+		ReplicaHealthProperties healthProperties = settings.health();
 		return new PoolSaturationMonitor(nodes, healthProperties.getPoolUsageThreshold(),
 				healthProperties.getPoolSaturationPeriod(), healthProperties.getProbeInterval());
 	}
@@ -167,9 +185,8 @@ public final class ReplicaRouterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(prefix = PgBouncerProperties.PREFIX + ".admin", name = "username")
-	PgBouncerPoolsMonitor replicaRouterPgBouncerPoolsMonitor(DatabaseNodes nodes, PgBouncerProperties pgBouncer) {
-		SettingsValidator.validate(pgBouncer);
-		PgBouncerProperties.Admin admin = pgBouncer.getAdmin();
+	PgBouncerPoolsMonitor replicaRouterPgBouncerPoolsMonitor(DatabaseNodes nodes, ReplicaRouterSettings settings) {
+		PgBouncerProperties.Admin admin = settings.pgBouncer().getAdmin();
 		return new PgBouncerPoolsMonitor(nodes, admin.getUsername(), admin.getPassword(), admin.getPollInterval(),
 				admin.getTimeout());
 	}
@@ -182,15 +199,17 @@ public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsistencyGuard replicaRouterConsistencyGuard(ConsistencyProperties consistency,
-			ReplicaRouterProperties properties, ReplicaHealthProperties health) {
-		SettingsValidator.validate(consistency);
+	ConsistencyGuard replicaRouterConsistencyGuard(ReplicaRouterSettings settings) {
+		ConsistencyProperties consistency = settings.consistency();
 		if (consistency.getMode() == ConsistencyMode.NONE) {
 			return ConsistencyGuard.NONE;
 		}
 		// After max-lag (plus the probes' granularity) every replica in rotation has replayed
 		// a write, so its token stops mattering.
-		Duration tokenLifetime = properties.getMaxLag().plus(health.getProbeInterval().multipliedBy(2)).plusSeconds(1);
+		Duration tokenLifetime = settings.router()
+			.getMaxLag()
+			.plus(settings.health().getProbeInterval().multipliedBy(2))
+			.plusSeconds(1);
 		return new ScopedConsistencyGuard(consistency.getMode(), consistency.getMaxWait(),
 				consistency.getStickyWindow(), tokenLifetime, Clock.systemUTC());
 	}
@@ -201,27 +220,75 @@ public final class ReplicaRouterAutoConfiguration {
 		return new RoutingStatistics(nodes);
 	}
 
-	/**
-	 * The routing data source. Other beans reach the router's parts (nodes, statistics)
-	 * as beans of their own, never through this bean's type: DataSource wrappers (Boot's
-	 * {@code spring.datasource.connection-fetch=lazy}, datasource-proxy, tracing) replace
-	 * this bean with a proxy.
-	 */
-	@Bean
-	ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
-			ConsistencyGuard consistency, ReplicaRouterProperties properties, RoutingStatistics statistics) {
+	private static ReplicaRoutingDataSource router(DatabaseNodes nodes, RoutingTopology topology,
+			ReplicaSelector selector, ConsistencyGuard consistency, ReplicaRouterProperties properties,
+			RoutingStatistics statistics) {
 		boolean autoCommit = !(nodes.primary().dataSource() instanceof HikariDataSource primary)
 				|| primary.isAutoCommit();
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(nodes, topology, selector,
 				properties.getFallback(), properties.getNonTransactionalReads(), autoCommit, consistency, statistics);
 		router.setPrimaryUnavailableWait(properties.getPrimary().getUnavailableWait());
 		router.setFallbackMaxConcurrency(fallbackMaxConcurrency(properties, nodes));
-		if (topology instanceof ReplicaHealthMonitor monitor) {
-			// Read-only statements waiting on a node that stopped answering fail now, not
-			// after the socket timeout, and their transactions run again elsewhere.
-			monitor.onNodeStoppedAnswering((node) -> router.abortConnectionsInUse(node, Runnable::run));
-		}
+		router.setFallbackWait(properties.getTimeouts().getBorrow());
 		return router;
+	}
+
+	/**
+	 * The application defines no DataSource: the starter builds the primary's pool from
+	 * {@code spring.datasource.*}, and the router is Boot's {@code dataSource}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ApplicationDataSources.None.class)
+	static class StarterPrimaryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PrimarySource replicaRouterPrimarySource(DataSourceProperties dataSourceProperties,
+				ObjectProvider<JdbcConnectionDetails> connectionDetails) {
+			return PrimarySource.ofConnectionDetails(connectionDetails
+				.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties)));
+		}
+
+		@Bean(name = ApplicationDataSources.PRIMARY, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = ApplicationDataSources.PRIMARY)
+		HikariDataSource replicaRouterPrimaryDataSource(NodePools pools) {
+			return pools.primary();
+		}
+
+		/**
+		 * The routing data source. Other beans reach the router's parts (nodes, statistics)
+		 * as beans of their own, never through this bean's type: DataSource wrappers (Boot's
+		 * {@code spring.datasource.connection-fetch=lazy}, datasource-proxy, tracing) replace
+		 * this bean with a proxy.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(ReplicaRoutingDataSource.class)
+		ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
+				ConsistencyGuard consistency, ReplicaRouterProperties properties, RoutingStatistics statistics) {
+			return router(nodes, topology, selector, consistency, properties, statistics);
+		}
+
+	}
+
+	/**
+	 * The application defines one DataSource: it is the primary, and the router, named
+	 * {@code replicaRouterDataSource} so as not to clash with it, takes its place for
+	 * injection by type.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ApplicationDataSources.One.class)
+	@Import(ApplicationDataSources.Registrar.class)
+	static class ApplicationPrimaryConfiguration {
+
+		@Bean
+		@Primary
+		@ConditionalOnMissingBean(ReplicaRoutingDataSource.class)
+		ReplicaRoutingDataSource replicaRouterDataSource(DatabaseNodes nodes, RoutingTopology topology,
+				ReplicaSelector selector, ConsistencyGuard consistency, ReplicaRouterProperties properties,
+				RoutingStatistics statistics) {
+			return router(nodes, topology, selector, consistency, properties, statistics);
+		}
+
 	}
 
 	private static int fallbackMaxConcurrency(ReplicaRouterProperties properties, DatabaseNodes nodes) {
@@ -232,169 +299,6 @@ public final class ReplicaRouterAutoConfiguration {
 		int primaryPoolSize = (nodes.primary().dataSource() instanceof HikariDataSource primary)
 				? primary.getMaximumPoolSize() : 10;
 		return Math.max(1, primaryPoolSize / 2);
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean(name = "primaryReadAdvisor")
-	static DefaultPointcutAdvisor primaryReadAdvisor() {
-		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new PrimaryReadPointcut(),
-				new PrimaryReadInterceptor());
-		// Outside the transaction interceptor, so the pin is in place before the transaction
-		// starts; with lazy connections either order would route correctly.
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-		return advisor;
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean(name = "readOnlyTransactionRetryAdvisor")
-	static DefaultPointcutAdvisor readOnlyTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<RoutingStatistics> statistics, Environment environment) {
-		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
-		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadOnlyTransactionPointcut(attributes),
-				retryInterceptor(attributes, topology, statistics, environment));
-		// Outside the transaction interceptor: each attempt must be a new transaction.
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
-		return advisor;
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnBooleanProperty("replica-router.retry.writes.enabled")
-	@ConditionalOnMissingBean(name = "writeTransactionRetryAdvisor")
-	static DefaultPointcutAdvisor writeTransactionRetryAdvisor(ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<RoutingStatistics> statistics, Environment environment) {
-		AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
-		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new ReadWriteTransactionPointcut(attributes),
-				writeRetryInterceptor(attributes, topology, statistics, environment));
-		// Outside the transaction interceptor: each attempt must be a new transaction.
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
-		return advisor;
-	}
-
-	private static WriteTransactionRetryInterceptor writeRetryInterceptor(TransactionAttributeSource attributes,
-			ObjectProvider<RoutingTopology> topology, ObjectProvider<RoutingStatistics> statistics,
-			Environment environment) {
-		Binder binder = Binder.get(environment);
-		int maxAttempts = binder.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
-			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
-		Duration maxWait = binder.bind(ReplicaRouterProperties.PREFIX + ".retry.writes.max-wait", Duration.class)
-			.orElse(new ReplicaRouterProperties.Writes().getMaxWait());
-		return new WriteTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts, maxWait,
-				() -> statistics.getObject().recordWriteRetry());
-	}
-
-	private static ReadOnlyTransactionRetryInterceptor retryInterceptor(TransactionAttributeSource attributes,
-			ObjectProvider<RoutingTopology> topology, ObjectProvider<RoutingStatistics> statistics,
-			Environment environment) {
-		int maxAttempts = Binder.get(environment)
-			.bind(ReplicaRouterProperties.PREFIX + ".retry.max-attempts", Integer.class)
-			.orElse(new ReplicaRouterProperties.Retry().getMaxAttempts());
-		return new ReadOnlyTransactionRetryInterceptor(attributes, new LazyTopology(topology), maxAttempts,
-				() -> statistics.getObject().recordTransactionRetry());
-	}
-
-	/**
-	 * Retries for Spring Data repositories, whose proxies the advisor above never reaches.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(RepositoryFactoryBeanSupport.class)
-	static class RepositoryRetryConfiguration {
-
-		@Bean
-		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-		@ConditionalOnMissingBean(name = "replicaRouterRepositoryReadRetry")
-		static RepositoryReadRetry replicaRouterRepositoryReadRetry(ObjectProvider<RoutingTopology> topology,
-				ObjectProvider<RoutingStatistics> statistics, Environment environment) {
-			boolean retryWrites = Binder.get(environment)
-				.bind(ReplicaRouterProperties.PREFIX + ".retry.writes.enabled", Boolean.class)
-				.orElse(false);
-			return new RepositoryReadRetry((attributes) -> retryWrites
-					? List.of(writeRetryInterceptor(attributes, topology, statistics, environment),
-							retryInterceptor(attributes, topology, statistics, environment))
-					: List.of(retryInterceptor(attributes, topology, statistics, environment)));
-		}
-
-	}
-
-	/**
-	 * Resolves the topology on first use: advisors are created before ordinary beans, and
-	 * must not pull the pools and the monitor in that early.
-	 */
-	private static final class LazyTopology implements RoutingTopology {
-
-		private final ObjectProvider<RoutingTopology> provider;
-
-		private LazyTopology(ObjectProvider<RoutingTopology> provider) {
-			this.provider = provider;
-		}
-
-		@Override
-		public List<ReplicaCandidate> eligibleReplicas() {
-			return this.provider.getObject().eligibleReplicas();
-		}
-
-		@Override
-		public @Nullable String primaryUnavailableReason() {
-			return this.provider.getObject().primaryUnavailableReason();
-		}
-
-		@Override
-		public @Nullable PrimaryOutage primaryOutage() {
-			return this.provider.getObject().primaryOutage();
-		}
-
-		@Override
-		public String describeIneligibleReplicas() {
-			return this.provider.getObject().describeIneligibleReplicas();
-		}
-
-		@Override
-		public void reportFailure(DataSourceNode node, Throwable failure) {
-			this.provider.getObject().reportFailure(node, failure);
-		}
-
-	}
-
-	/**
-	 * {@link JdbcConnectionDetails} read from {@code spring.datasource.*}, used when no
-	 * other source (such as a Testcontainers service connection) provides them.
-	 */
-	static final class DataSourcePropertiesConnectionDetails implements JdbcConnectionDetails {
-
-		private final DataSourceProperties properties;
-
-		DataSourcePropertiesConnectionDetails(DataSourceProperties properties) {
-			this.properties = properties;
-		}
-
-		@Override
-		public String getJdbcUrl() {
-			if (!StringUtils.hasText(this.properties.getUrl())) {
-				throw new InvalidReplicaRouterConfigurationException("spring.datasource.url", "it is not set",
-						"Set it to the primary's JDBC URL, for example jdbc:postgresql://primary:5432/app; "
-								+ "replica-router sends writes there and reads to replica-router.replicas[*].");
-			}
-			return this.properties.getUrl();
-		}
-
-		@Override
-		public String getUsername() {
-			return this.properties.determineUsername();
-		}
-
-		@Override
-		public String getPassword() {
-			return this.properties.determinePassword();
-		}
-
-		@Override
-		public String getDriverClassName() {
-			String driver = this.properties.getDriverClassName();
-			return StringUtils.hasText(driver) ? driver : JdbcConnectionDetails.super.getDriverClassName();
-		}
-
 	}
 
 }

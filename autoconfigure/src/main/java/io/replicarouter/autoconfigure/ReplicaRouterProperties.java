@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
@@ -64,8 +65,9 @@ public class ReplicaRouterProperties {
 
 	/**
 	 * Most read-only transactions that may run on the primary at once as the fallback (no
-	 * replica eligible); beyond it a read fails fast with FallbackLimitException instead of
-	 * moving the replicas' whole load onto the primary. Not set: half the primary pool's
+	 * replica eligible); a read beyond it waits up to 'timeouts.borrow' for a turn, then
+	 * fails with FallbackLimitException instead of moving the replicas' whole load onto the
+	 * primary. Not set: half the primary pool's
 	 * maximum size, at least 1.
 	 */
 	private @Nullable Integer fallbackMaxConcurrency;
@@ -425,6 +427,20 @@ public class ReplicaRouterProperties {
 			return "Replica[name=" + this.name + "]";
 		}
 
+	}
+
+	/**
+	 * The name of a replica: its own, or its 1-based position in the list.
+	 */
+	static String replicaName(Replica replica, int index) {
+		return StringUtils.hasText(replica.getName()) ? replica.getName().trim() : String.valueOf(index + 1);
+	}
+
+	/**
+	 * The name of a replica's node and pool, {@code replica-<name>}.
+	 */
+	static String nodeName(Replica replica, int index) {
+		return "replica-" + replicaName(replica, index);
 	}
 
 }

@@ -1,25 +1,51 @@
 package io.replicarouter.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
+import com.zaxxer.hikari.HikariConfig;
+import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
+import io.replicarouter.jdbc.JdbcUrls;
+import io.replicarouter.jdbc.NodePoolFactory;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Checks the durations and limits of replica-router's configuration at startup, so that a
- * value that cannot work stops the application with a message naming the property.
+ * Checks replica-router's configuration at startup, all of it at once and before any pool
+ * is built, so that a value that cannot work stops the application with one message that
+ * names every property at fault and its fix.
  */
 public final class SettingsValidator {
+
+	private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
 	private SettingsValidator() {
 	}
 
-	static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health) {
+	/**
+	 * Check every setting of the router at once, before any pool is built, and throw one
+	 * exception that lists every problem.
+	 * @param settings the bound properties and the primary's source
+	 * @throws InvalidReplicaRouterConfigurationException if anything is wrong
+	 */
+	static void validate(ReplicaRouterSettings settings) {
 		ConfigurationProblems problems = new ConfigurationProblems();
-		validate(router, health, problems);
+		validate(settings.router(), settings.health(), problems);
+		validate(settings.consistency(), problems);
+		if (settings.pgBouncerAdmin()) {
+			validate(settings.pgBouncer(), problems);
+		}
+		validatePrimary(settings.primary(), problems);
+		validateReplicas(settings.router(), settings.primary(), problems);
 		problems.throwIfAny();
 	}
 
-	static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health,
+	private static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health,
 			ConfigurationProblems problems) {
 		String prefix = ReplicaRouterProperties.PREFIX;
 		positive(problems, prefix + ".max-lag", router.getMaxLag(), "for example 5s");
@@ -37,6 +63,16 @@ public final class SettingsValidator {
 					"it is " + router.getRetry().getMaxAttempts() + " but must be at least 1",
 					"Set 1 to run read-only transactions once, or more to re-run them when their replica fails.");
 		}
+		Integer fallbackMaxConcurrency = router.getFallbackMaxConcurrency();
+		if (fallbackMaxConcurrency != null && fallbackMaxConcurrency < 1) {
+			problems.add(prefix + ".fallback-max-concurrency", "it is " + fallbackMaxConcurrency
+					+ " but must be at least 1", "Set how many fallback reads may run on the primary at once, "
+							+ "or remove it for half the primary's pool.");
+		}
+		notNegative(problems, prefix + ".primary.unavailable-wait", router.getPrimary().getUnavailableWait(),
+				"Set 0 to fail writes at once while the primary is down, or a short wait such as 2s.");
+		notNegative(problems, prefix + ".retry.writes.max-wait", router.getRetry().getWrites().getMaxWait(),
+				"Set a short wait such as 5s.");
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-interval", health.getProbeInterval(), "for example 500ms");
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
 		atLeast(problems, ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
@@ -51,8 +87,7 @@ public final class SettingsValidator {
 				"for example 10s");
 	}
 
-	static void validate(ConsistencyProperties consistency) {
-		ConfigurationProblems problems = new ConfigurationProblems();
+	private static void validate(ConsistencyProperties consistency, ConfigurationProblems problems) {
 		String prefix = ConsistencyProperties.PREFIX;
 		if (consistency.getMaxWait().isNegative()) {
 			problems.add(prefix + ".max-wait",
@@ -61,15 +96,127 @@ public final class SettingsValidator {
 							+ "as 50ms.");
 		}
 		positive(problems, prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
-		problems.throwIfAny();
 	}
 
-	static void validate(PgBouncerProperties pgBouncer) {
-		ConfigurationProblems problems = new ConfigurationProblems();
+	private static void validate(PgBouncerProperties pgBouncer, ConfigurationProblems problems) {
 		String prefix = PgBouncerProperties.PREFIX + ".admin";
 		positive(problems, prefix + ".poll-interval", pgBouncer.getAdmin().getPollInterval(), "for example 5s");
 		positive(problems, prefix + ".timeout", pgBouncer.getAdmin().getTimeout(), "for example 2s");
-		problems.throwIfAny();
+	}
+
+	private static void validatePrimary(PrimarySource primary, ConfigurationProblems problems) {
+		String url = primary.url();
+		if (url == null) {
+			if (primary.applicationBean() == null) {
+				problems.add("spring.datasource.url", "it is not set",
+						"Set it to the primary's JDBC URL, for example jdbc:postgresql://primary:5432/app; "
+								+ "replica-router sends writes there and reads to replica-router.replicas[*].");
+			}
+			// An application's own DataSource whose URL cannot be read: nothing to compare.
+			return;
+		}
+		String property = primary.property();
+		if (!JdbcUrls.isPostgresql(url)) {
+			problems.add(property, "replica-router needs a PostgreSQL primary but the URL is '" + JdbcUrls.mask(url)
+					+ "'", "Set it to the primary's URL, for example jdbc:postgresql://primary:5432/app, "
+							+ "or set replica-router.enabled=false.");
+		}
+		else if (JdbcUrls.hasUserInfo(url)) {
+			problems.add(property, userInfoProblem(url), (primary.applicationBean() == null)
+					? "Remove them from the URL and set spring.datasource.username and spring.datasource.password."
+					: "Remove them from the URL and give the DataSource its username and password.");
+		}
+	}
+
+	private static void validateReplicas(ReplicaRouterProperties properties, PrimarySource primary,
+			ConfigurationProblems problems) {
+		String primaryUrl = primary.url();
+		Set<String> names = new HashSet<>();
+		for (int index = 0; index < properties.getReplicas().size(); index++) {
+			Replica replica = properties.getReplicas().get(index);
+			String property = ReplicaRouterProperties.PREFIX + ".replicas[" + index + "]";
+			String url = replica.getUrl();
+			if (!StringUtils.hasText(url)) {
+				problems.add(property + ".url", "it is not set",
+						"Set it to the replica's JDBC URL, for example jdbc:postgresql://replica-1:5432/app, "
+								+ "or remove the replica.");
+			}
+			else if (!JdbcUrls.isPostgresql(url)) {
+				problems.add(property + ".url", "'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
+						"Use a URL that starts with jdbc:postgresql://, for example "
+								+ "jdbc:postgresql://replica-1:5432/app.");
+			}
+			else if (JdbcUrls.hasUserInfo(url)) {
+				problems.add(property + ".url", userInfoProblem(url),
+						"Remove them from the URL and set " + property + ".username and " + property
+								+ ".password, or leave both unset to use the primary's.");
+			}
+			else if (JdbcUrls.malformation(url) != null) {
+				problems.add(property + ".url",
+						"'" + JdbcUrls.mask(url) + "' is malformed: " + JdbcUrls.malformation(url),
+						"Use the form jdbc:postgresql://host:port/database, for example "
+								+ "jdbc:postgresql://replica-1:5432/app.");
+			}
+			else if (primaryUrl != null && sameEndpoint(url, primaryUrl)) {
+				problems.add(property + ".url",
+						"it names the same server and database as " + primary.property() + ", so reads would not be "
+								+ "offloaded and a read-only transaction would run on the primary as if on a replica",
+						"Point it at a streaming replica of the primary.");
+			}
+			String name = ReplicaRouterProperties.replicaName(replica, index);
+			if (!VALID_NAME.matcher(name).matches()) {
+				problems.add(property + ".name",
+						"'" + name + "' contains characters other than letters, digits, '.', '_' and '-'",
+						"Use a short name such as 'eu-1'.");
+			}
+			if (!names.add(name)) {
+				problems.add(property + ".name", "another replica is already named '" + name + "'",
+						"Give every replica a unique name; a replica without one is named after its 1-based "
+								+ "position in the list.");
+			}
+			if (replica.getWeight() < 1) {
+				problems.add(property + ".weight", "it is " + replica.getWeight() + " but must be at least 1",
+						"Set a positive weight, or remove the replica to stop sending it reads.");
+			}
+			try {
+				NodePoolFactory.bindOverrides(property + ".hikari", replica.getHikari(), new HikariConfig());
+			}
+			catch (BindException ex) {
+				problems.add(property + ".hikari", "it holds a setting Hikari does not accept (" + rootMessage(ex) + ")",
+						"Use the keys of spring.datasource.hikari.*, for example maximum-pool-size or "
+								+ "connection-timeout.");
+			}
+		}
+	}
+
+	private static String userInfoProblem(String url) {
+		return "'" + JdbcUrls.mask(url) + "' carries credentials before the host (user:password@host), which the "
+				+ "PostgreSQL driver does not read: it would take them for part of the host name";
+	}
+
+	/**
+	 * Whether two URLs name the same hosts, ports and database, whatever their parameters
+	 * and letter case. Other spellings of the primary (an IP address for a host name) are
+	 * found by the health monitor, which compares the servers themselves.
+	 */
+	private static boolean sameEndpoint(String url, String primaryUrl) {
+		return endpoint(url).equals(endpoint(primaryUrl));
+	}
+
+	private static String endpoint(String url) {
+		String lower = url.trim().toLowerCase(Locale.ROOT);
+		int query = lower.indexOf('?');
+		String withoutQuery = (query >= 0) ? lower.substring(0, query) : lower;
+		// The driver's default port, written or not, is the same endpoint.
+		return withoutQuery.replaceAll(":5432(?=[/,]|$)", "").replaceAll("/+$", "");
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
 	}
 
 	/**
@@ -102,6 +249,12 @@ public final class SettingsValidator {
 		if (value.isNegative() || value.isZero()) {
 			problems.add(property,
 					"it is " + value + " but must be longer than zero", "Set a positive duration, " + example + ".");
+		}
+	}
+
+	private static void notNegative(ConfigurationProblems problems, String property, Duration value, String action) {
+		if (value.isNegative()) {
+			problems.add(property, "it is " + value + " but must not be negative", action);
 		}
 	}
 

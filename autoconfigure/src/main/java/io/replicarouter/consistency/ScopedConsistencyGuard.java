@@ -37,6 +37,20 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 
 	private static final String INSERT_POSITION = "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
 
+	/**
+	 * Whether the transaction was given a transaction id (it wrote), the commit, and the WAL
+	 * insert position after it: one round trip, as the driver sends the three statements
+	 * with one synchronization.
+	 */
+	private static final String COMMIT_WITH_POSITION = "select pg_current_xact_id_if_assigned() is not null; commit; "
+			+ INSERT_POSITION;
+
+	/**
+	 * SQLSTATE in_failed_sql_transaction: statements of a transaction that failed are
+	 * refused until it ends.
+	 */
+	private static final String ABORTED_TRANSACTION = "25P02";
+
 	private static final long FUTURE_TOLERANCE_MILLIS = 5_000;
 
 	private final ConsistencyMode mode;
@@ -85,9 +99,66 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 						+ "); reads of this scope go to the primary for " + this.tokenTtlMillis + " ms");
 			}
 		}
+		recordWrite(position, now);
+	}
+
+	private void recordWrite(WalPosition position) {
+		recordWrite(position, this.clock.millis());
+	}
+
+	private void recordWrite(WalPosition position, long now) {
 		ConsistencyScope scope = ConsistencyScope.current();
 		scope.expireTokenWrittenBefore(now - tokenLifetime().toMillis());
 		scope.recordWrite(this, position, now);
+	}
+
+	/**
+	 * In LSN mode, commit and read, in the same round trip, whether the transaction wrote
+	 * anything (a transaction id was assigned) and the primary's WAL insert position after
+	 * the commit: a transaction that wrote nothing leaves the scope as it was, and a write
+	 * costs no round trip more than the commit. In sticky mode, commit and record the time.
+	 */
+	@Override
+	public boolean commitAndRecordWrite(Connection primary) throws SQLException {
+		if (this.mode != ConsistencyMode.LSN) {
+			primary.commit();
+			afterWrite(primary);
+			return true;
+		}
+		boolean wrote;
+		WalPosition position;
+		try (Statement statement = primary.createStatement()) {
+			statement.execute(COMMIT_WITH_POSITION);
+			wrote = firstRow(statement.getResultSet()).getBoolean(1);
+			statement.getMoreResults();
+			statement.getMoreResults();
+			position = WalPosition.of(firstRow(statement.getResultSet()).getLong(1));
+		}
+		catch (SQLException ex) {
+			String state = ex.getSQLState();
+			if (ABORTED_TRANSACTION.equals(state)) {
+				// The transaction had failed before the commit: the driver's own commit says
+				// so the way callers expect (it ends the transaction and throws).
+				primary.commit();
+			}
+			else if (state == null || state.startsWith("08") || state.startsWith("57P")) {
+				// The connection went away: the commit may have been applied. Reads of the
+				// scope go to the primary until every replica in rotation has any such write.
+				recordWrite(WalPosition.UNKNOWN);
+			}
+			throw ex;
+		}
+		if (wrote) {
+			recordWrite(position);
+		}
+		return true;
+	}
+
+	private static ResultSet firstRow(@Nullable ResultSet result) throws SQLException {
+		if (result == null || !result.next()) {
+			throw new SQLException("The commit's position query returned no row", "XX000");
+		}
+		return result;
 	}
 
 	@Override

@@ -42,6 +42,12 @@ public interface ConsistencyGuard {
 			return false;
 		}
 
+		@Override
+		public boolean commitAndRecordWrite(Connection primary) throws SQLException {
+			primary.commit();
+			return true;
+		}
+
 	};
 
 	/**
@@ -52,6 +58,20 @@ public interface ConsistencyGuard {
 	 * @throws SQLException if that query fails
 	 */
 	void afterWrite(Connection primary) throws SQLException;
+
+	/**
+	 * Commit a transaction on the primary that may have written, and record its write.
+	 * Implementations may read what they need in the same round trip as the commit. The
+	 * default commits and leaves the recording to {@link #afterWrite(Connection)}.
+	 * @param primary the connection to the primary, in the transaction
+	 * @return whether the write was recorded; {@code false} when the caller must call
+	 * {@link #afterWrite(Connection)}
+	 * @throws SQLException if the commit fails
+	 */
+	default boolean commitAndRecordWrite(Connection primary) throws SQLException {
+		primary.commit();
+		return false;
+	}
 
 	/**
 	 * Return the WAL position a replica must have replayed to serve the next read of the

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.WalPosition;
@@ -72,12 +71,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final PrimaryAccess primaryAccess;
 
-	/**
-	 * Permits for reads that run on the primary as the fallback, {@code null} for no limit.
-	 */
-	private volatile @Nullable Semaphore fallbackPermits;
-
-	private volatile int fallbackMaxConcurrency;
+	private volatile FallbackLimit fallbackLimit = FallbackLimit.NONE;
 
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
@@ -184,18 +178,29 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @return the limit, 0 for none
 	 */
 	public int getFallbackMaxConcurrency() {
-		return this.fallbackMaxConcurrency;
+		return this.fallbackLimit.maxConcurrency();
 	}
 
 	/**
 	 * Set how many reads may run on the primary at once as the fallback (no replica
-	 * eligible); beyond that a read fails fast with a {@link FallbackLimitException} rather
-	 * than move the replicas' whole load onto the primary.
+	 * eligible); a read beyond that waits for one of them to end, at most
+	 * {@link #setFallbackWait(Duration) the fallback wait}, then fails with a
+	 * {@link FallbackLimitException} rather than move the replicas' whole load onto the
+	 * primary.
 	 * @param maxConcurrency the limit, 0 or less for none
 	 */
 	public void setFallbackMaxConcurrency(int maxConcurrency) {
-		this.fallbackMaxConcurrency = maxConcurrency;
-		this.fallbackPermits = (maxConcurrency > 0) ? new Semaphore(maxConcurrency) : null;
+		this.fallbackLimit = new FallbackLimit(maxConcurrency, this.fallbackLimit.waitTime());
+	}
+
+	/**
+	 * Set how long a read waits for a turn on the primary when as many fallback reads as
+	 * allowed run there. Default 2 s, the default time a read waits for a connection of a
+	 * replica's pool.
+	 * @param fallbackWait the longest wait, zero to fail at once
+	 */
+	public void setFallbackWait(Duration fallbackWait) {
+		this.fallbackLimit = new FallbackLimit(this.fallbackLimit.maxConcurrency(), fallbackWait);
 	}
 
 	/**
@@ -281,7 +286,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	void released(Binding binding) {
 		this.inUse.remove(binding.node(), binding.connection());
 		if (binding.reason() == RoutingReason.FALLBACK && binding.node().role() == NodeRole.PRIMARY) {
-			releaseFallbackPermit();
+			this.fallbackLimit.release();
 		}
 	}
 
@@ -322,26 +327,20 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	private Binding fallbackOnPrimary() throws SQLException {
-		Semaphore permits = this.fallbackPermits;
-		if (permits != null && !permits.tryAcquire()) {
+		FallbackLimit limit = this.fallbackLimit;
+		try {
+			limit.acquire(this.topology::describeIneligibleReplicas);
+		}
+		catch (FallbackLimitException ex) {
 			this.statistics.recordFallbackRefused();
-			throw new FallbackLimitException(this.fallbackMaxConcurrency, this.topology.describeIneligibleReplicas());
+			throw ex;
 		}
 		try {
 			return readOnPrimary(RoutingReason.FALLBACK);
 		}
 		catch (SQLException | RuntimeException ex) {
-			if (permits != null) {
-				permits.release();
-			}
+			limit.release();
 			throw ex;
-		}
-	}
-
-	private void releaseFallbackPermit() {
-		Semaphore permits = this.fallbackPermits;
-		if (permits != null) {
-			permits.release();
 		}
 	}
 
@@ -499,8 +498,21 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
-	 * Called after a connection bound to the primary for read-write work committed, or
-	 * was released in auto-commit mode: lets the consistency guard record the write.
+	 * Commit a transaction bound to the primary for work that may have written, and let the
+	 * consistency guard record the write (in the commit's round trip where it can).
+	 * @param connection the physical connection, in the transaction
+	 * @throws SQLException if the commit fails
+	 */
+	void commitWrite(Connection connection) throws SQLException {
+		if (!this.consistency.commitAndRecordWrite(connection)) {
+			afterPrimaryWrite(connection);
+		}
+	}
+
+	/**
+	 * Called after work bound to the primary that may have written was released in
+	 * auto-commit mode, or committed without {@link #commitWrite}: lets the consistency
+	 * guard record the write.
 	 * @param connection the physical connection, idle
 	 */
 	void afterPrimaryWrite(Connection connection) {

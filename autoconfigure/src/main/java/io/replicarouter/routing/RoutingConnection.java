@@ -281,7 +281,14 @@ final class RoutingConnection extends BindingOnUseConnection {
 			return;
 		}
 		try {
-			connection.commit();
+			if (this.unrecordedWrite && !this.autoCommit) {
+				// A statement ran that may have written: commit and record the write together.
+				this.unrecordedWrite = false;
+				this.router.commitWrite(connection);
+			}
+			else {
+				connection.commit();
+			}
 		}
 		catch (SQLException ex) {
 			endReadOnlyWorkOnLostReplica(ex);

@@ -1,10 +1,14 @@
 package io.replicarouter.autoconfigure;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.NonTransactionalReads;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
@@ -13,32 +17,51 @@ import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.replica.RoundRobinReplicaSelector;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ReplicaRouterAutoConfigurationTests {
 
 	private static final String PRIMARY_PASSWORD = "primary-Secret-4711";
 
 	private static final String REPLICA_PASSWORD = "replica-Secret-0815";
+
+	private static final String REPLICA_URL = "replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -66,29 +89,158 @@ class ReplicaRouterAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenTheApplicationDefinesItsOwnDataSource() {
-		this.runner.withUserConfiguration(UserDataSourceConfiguration.class)
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
+	void applicationsOwnDataSourceIsThePrimaryAndTheRouterTakesItsPlace() {
+		this.runner.withUserConfiguration(UserHikariDataSourceConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class))
+			.withPropertyValues(REPLICA_URL, "spring.datasource.hikari.maximum-pool-size=7")
 			.run((context) -> {
-				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
-				assertThat(context).getBean(DataSource.class).isInstanceOf(SimpleDriverDataSource.class);
+				assertThat(context).hasNotFailed();
+				HikariDataSource own = context.getBean("dataSource", HikariDataSource.class);
+				ReplicaRoutingDataSource router = context.getBean("replicaRouterDataSource",
+						ReplicaRoutingDataSource.class);
+				assertThat(context.getBean(DataSource.class)).isSameAs(router);
+				assertThat(context.getBeanProvider(DataSource.class).getIfUnique()).isSameAs(router);
+				assertThat(context.getBean(JdbcTemplate.class).getDataSource()).isSameAs(router);
+				assertThat(router.getPrimary().dataSource()).isSameAs(own);
+				assertThat(context.getBean("replicaRouterPrimaryDataSource")).isSameAs(own);
+				HikariDataSource replica = pool(router.getReplicas().get(0));
+				assertThat(replica.getUsername()).isEqualTo("app");
+				assertThat(replica.getPassword()).isEqualTo(PRIMARY_PASSWORD);
+				assertThat(replica.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(own.getMaximumPoolSize()).isEqualTo(7);
 			});
 	}
 
 	@Test
-	void poolCustomizersCustomizeEveryPoolInOrder() {
-		this.runner.withUserConfiguration(PoolCustomizersConfiguration.class)
-			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
-					"replica-router.replicas[0].name=east")
+	void applicationsOwnPrimaryAnnotatedDataSourceIsThePrimaryToo() {
+		this.runner.withUserConfiguration(UserPrimaryDataSourceConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class))
+			.withPropertyValues(REPLICA_URL)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(context.getBean(DataSource.class)).isSameAs(router);
+				assertThat(context.getBean(JdbcTemplate.class).getDataSource()).isSameAs(router);
+				assertThat(router.getPrimary().dataSource()).isSameAs(context.getBean("userDataSource"));
+			});
+	}
+
+	@Test
+	void applicationsOwnDataSourceOfAnotherPoolIsThePrimary() {
+		this.runner.withUserConfiguration(UserDataSourceConfiguration.class)
+			.withPropertyValues(REPLICA_URL)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimary().dataSource()).isInstanceOf(SimpleDriverDataSource.class);
+				assertThat(router.getPrimary().name()).isEqualTo("primary");
+				assertThat(pool(router.getReplicas().get(0)).getUsername()).isEqualTo("app");
+			});
+	}
+
+	@Test
+	void applicationsOwnDataSourceWhoseUrlIsAReplicasFailsNamingTheBean() {
+		this.runner.withUserConfiguration(UserHikariDataSourceConfiguration.class)
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:1/app")
+			.run(failsWith("replica-router.replicas[0].url", "same server and database as DataSource bean 'dataSource'"));
+	}
+
+	@Test
+	void applicationsOwnDataSourceNeedsNoSpringDatasourceProperties() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(ReplicaRouterAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withUserConfiguration(UserPrimaryDataSourceConfiguration.class)
+			.withPropertyValues(REPLICA_URL, "replica-router.replicas[0].username=reader")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimary().dataSource()).isSameAs(context.getBean("userDataSource"));
+				assertThat(pool(router.getReplicas().get(0)).getUsername()).isEqualTo("reader");
+				assertThat(pool(router.getReplicas().get(0)).getJdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:2/app");
+			});
+	}
+
+	@Test
+	void severalApplicationDataSourcesSwitchTheRouterOffWithAWarning(CapturedOutput output) {
+		this.runner.withUserConfiguration(UserPrimaryDataSourceConfiguration.class, SecondDataSourceConfiguration.class)
+			.withPropertyValues(REPLICA_URL)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
+				assertThat(context).doesNotHaveBean(DatabaseNodes.class);
+				assertThat(context.getBean(DataSource.class)).isSameAs(context.getBean("userDataSource"));
+				assertThat(output).contains("replica-router is off")
+					.contains("[userDataSource, secondDataSource]")
+					.contains("@Bean(defaultCandidate = false)");
+			});
+	}
+
+	@Test
+	void additionalDataSourcesThatAreNotDefaultCandidatesLeaveTheOneThatIsToBeRouted() {
+		this.runner
+			.withUserConfiguration(UserPrimaryDataSourceConfiguration.class,
+					SecondNonDefaultDataSourceConfiguration.class)
+			.withPropertyValues(REPLICA_URL)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimary().dataSource()).isSameAs(context.getBean("userDataSource"));
+				assertThat(context.getBean(DataSource.class)).isSameAs(router);
+			});
+	}
+
+	@Test
+	void applicationsOwnDataSourceIsLeftAloneWhenDisabledOrWithoutReplicas() {
+		for (String[] properties : new String[][] { { "replica-router.enabled=false", REPLICA_URL }, {} }) {
+			this.runner.withUserConfiguration(UserHikariDataSourceConfiguration.class)
+				.withPropertyValues(properties)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context).doesNotHaveBean(ReplicaRoutingDataSource.class);
+					assertThat(context).doesNotHaveBean(NodePools.class);
+					assertThat(context.getBean(DataSource.class)).isSameAs(context.getBean("dataSource"));
+					assertThat(context.getBeanFactory().getBeanDefinition("dataSource").isAutowireCandidate())
+						.isTrue();
+				});
+		}
+	}
+
+	@Test
+	void poolsAreBeansThatAreNotDefaultCandidates() {
+		this.runner
+			.withPropertyValues(REPLICA_URL, "replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app",
+					"replica-router.replicas[1].name=west")
 			.run((context) -> {
 				DatabaseNodes nodes = context.getBean(DatabaseNodes.class);
-				HikariDataSource primary = (HikariDataSource) nodes.primary().dataSource();
-				HikariDataSource replica = (HikariDataSource) nodes.replicas().get(0).dataSource();
-				assertThat(primary.getConnectionInitSql()).isEqualTo("set application_name = 'primary-primary'");
-				assertThat(replica.getConnectionInitSql())
-					.isEqualTo("set application_name = 'replica-" + nodes.replicas().get(0).name() + "'");
-				assertThat(primary.getLeakDetectionThreshold()).isEqualTo(30_000);
-				assertThat(replica.getLeakDetectionThreshold()).isEqualTo(30_000);
+				assertThat(context.getBean("replicaRouterPrimaryDataSource")).isSameAs(nodes.primary().dataSource());
+				assertThat(context.getBean("replicaRouterReplica0DataSource"))
+					.isSameAs(nodes.replicas().get(0).dataSource());
+				assertThat(context.getBean("replicaRouterReplica1DataSource"))
+					.isSameAs(nodes.replicas().get(1).dataSource());
+				assertThat(nodes.replicas()).extracting(DataSourceNode::name).containsExactly("replica-1", "replica-west");
+				for (String name : new String[] { "replicaRouterPrimaryDataSource", "replicaRouterReplica0DataSource",
+						"replicaRouterReplica1DataSource" }) {
+					assertThat(((AbstractBeanDefinition) context.getBeanFactory().getBeanDefinition(name))
+						.isDefaultCandidate()).as(name).isFalse();
+				}
+				assertThat(context.getBeanProvider(DataSource.class).getIfUnique())
+					.isSameAs(context.getBean("dataSource", DataSource.class));
+			});
+	}
+
+	@Test
+	void poolCustomizersRunInOrderOnEveryPoolBeforeItStarts() {
+		this.runner.withUserConfiguration(RecordingCustomizersConfiguration.class)
+			.withPropertyValues(REPLICA_URL, "replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(DatabaseNodes.class);
+				assertThat(context.getBean(RecordingCustomizersConfiguration.class).calls).containsExactly(
+						"first primary PRIMARY", "ordered primary PRIMARY", "last primary PRIMARY",
+						"first replica-1 REPLICA", "ordered replica-1 REPLICA", "last replica-1 REPLICA",
+						"first replica-2 REPLICA", "ordered replica-2 REPLICA", "last replica-2 REPLICA");
 			});
 	}
 
@@ -96,8 +248,8 @@ class ReplicaRouterAutoConfigurationTests {
 	void routesWhenOneReplicaUrlIsSet() {
 		this.runner.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(DataSource.class);
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(context.getBeanProvider(DataSource.class).getIfUnique()).isSameAs(router);
 				assertThat(context.getBean(DataSource.class)).isSameAs(router);
 				assertThat(router.getPrimary().name()).isEqualTo("primary");
 				assertThat(router.getReplicas()).extracting(DataSourceNode::name).containsExactly("replica-1");
@@ -543,7 +695,117 @@ class ReplicaRouterAutoConfigurationTests {
 
 		@Bean
 		DataSource userDataSource() {
-			return new SimpleDriverDataSource();
+			SimpleDriverDataSource dataSource = new SimpleDriverDataSource();
+			dataSource.setUrl("jdbc:postgresql://127.0.0.1:1/app");
+			return dataSource;
+		}
+
+	}
+
+	/**
+	 * As Boot's how-to "Configure a Custom DataSource" writes it, binding
+	 * {@code spring.datasource.hikari.*} with a Binder instead of
+	 * {@code @ConfigurationProperties}: on a test class, the latter would make the
+	 * configuration processor write test metadata that hides the starter's.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(DataSourceProperties.class)
+	static class UserHikariDataSourceConfiguration {
+
+		@Bean
+		HikariDataSource dataSource(DataSourceProperties properties, Environment environment) {
+			HikariDataSource dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+			Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
+			return dataSource;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPrimaryDataSourceConfiguration {
+
+		@Bean
+		@Primary
+		HikariDataSource userDataSource() {
+			return DataSourceBuilder.create()
+				.type(HikariDataSource.class)
+				.url("jdbc:postgresql://127.0.0.1:1/app")
+				.username("app")
+				.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondDataSourceConfiguration {
+
+		@Bean
+		HikariDataSource secondDataSource() {
+			return reportsDataSource();
+		}
+
+		static HikariDataSource reportsDataSource() {
+			return DataSourceBuilder.create()
+				.type(HikariDataSource.class)
+				.url("jdbc:postgresql://127.0.0.1:9/reports")
+				.build();
+		}
+
+	}
+
+	/**
+	 * As Boot's how-to "Configure Two DataSources" declares the second one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class SecondNonDefaultDataSourceConfiguration {
+
+		@Bean(defaultCandidate = false)
+		@Qualifier("second")
+		HikariDataSource secondDataSource() {
+			return SecondDataSourceConfiguration.reportsDataSource();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingCustomizersConfiguration {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Order(10)
+		ReplicaRouterPoolCustomizer last() {
+			return (name, role, pool) -> record("last", name, role, pool);
+		}
+
+		@Bean
+		ReplicaRouterPoolCustomizer ordered() {
+			return new OrderedCustomizer(this);
+		}
+
+		@Bean
+		@Order(-10)
+		ReplicaRouterPoolCustomizer first() {
+			return (name, role, pool) -> record("first", name, role, pool);
+		}
+
+		void record(String customizer, String name, NodeRole role, HikariDataSource pool) {
+			assertThat(pool.isRunning()).as("started before " + customizer + " customized it").isFalse();
+			this.calls.add(customizer + " " + name + " " + role);
+		}
+
+	}
+
+	record OrderedCustomizer(RecordingCustomizersConfiguration recorder) implements ReplicaRouterPoolCustomizer, Ordered {
+
+		@Override
+		public void customize(String name, NodeRole role, HikariDataSource pool) {
+			this.recorder.record("ordered", name, role, pool);
+		}
+
+		@Override
+		public int getOrder() {
+			return 0;
 		}
 
 	}

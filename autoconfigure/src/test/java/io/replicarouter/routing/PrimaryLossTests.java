@@ -142,9 +142,10 @@ class PrimaryLossTests {
 	}
 
 	@Test
-	void readsBeyondTheFallbackLimitFailFastAndAPermitReturnsWithItsConnection() throws SQLException {
+	void readsBeyondTheFallbackLimitFailAfterTheWaitAndAPermitReturnsWithItsConnection() throws SQLException {
 		this.topology.eligible = List.of();
 		this.router.setFallbackMaxConcurrency(1);
+		this.router.setFallbackWait(Duration.ofMillis(100));
 		Connection first = readOnly();
 		first.createStatement();
 		assertThat(first.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
@@ -156,6 +157,28 @@ class PrimaryLossTests {
 		third.createStatement();
 		assertThat(third.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
 		assertThat(this.router.getStatistics().fallbacksRefused()).isEqualTo(1);
+	}
+
+	@Test
+	void aReadBeyondTheFallbackLimitTakesTheTurnOfAReadThatEndsWithinTheWait() throws Exception {
+		this.topology.eligible = List.of();
+		this.router.setFallbackMaxConcurrency(1);
+		this.router.setFallbackWait(Duration.ofSeconds(10));
+		Connection first = readOnly();
+		first.createStatement();
+		CompletableFuture.runAsync(() -> {
+			sleep(200);
+			try {
+				first.commit();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		Connection second = readOnly();
+		second.createStatement();
+		assertThat(second.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
+		assertThat(this.router.getStatistics().fallbacksRefused()).isZero();
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.replicarouter.autoconfigure.metrics;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.autoconfigure.cache.ReplicaRouterCacheAutoConfiguration;
@@ -21,13 +20,14 @@ import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetrics
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer metrics for replica-router: Hikari's {@code hikaricp.*} meters for every
- * replica pool, and routing, lag and saturation meters (see {@link ReplicaRouterMeterBinder}).
+ * Micrometer metrics for replica-router: routing, lag and saturation meters (see
+ * {@link ReplicaRouterMeterBinder}). Hikari's {@code hikaricp.*} meters of every pool come
+ * from Boot's {@link DataSourcePoolMetricsAutoConfiguration}, which sees the pools as beans.
  */
 @AutoConfiguration(after = { ReplicaRouterAutoConfiguration.class, ReplicaRouterCacheAutoConfiguration.class,
 		DataSourcePoolMetricsAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
-@ConditionalOnClass({ MeterRegistry.class, HikariDataSource.class })
+@ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 public final class ReplicaRouterMetricsAutoConfiguration {
 
@@ -36,13 +36,6 @@ public final class ReplicaRouterMetricsAutoConfiguration {
 	@ConditionalOnBean({ CacheCounters.class, CircuitBreaker.class })
 	CacheMeterBinder replicaRouterCacheMeterBinder(CacheCounters statistics, CircuitBreaker breaker) {
 		return new CacheMeterBinder(statistics, breaker);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(name = "replicaPoolsMeterBinder")
-	@ConditionalOnBean(DatabaseNodes.class)
-	ReplicaPoolsMeterBinder replicaPoolsMeterBinder(DatabaseNodes nodes) {
-		return new ReplicaPoolsMeterBinder(nodes);
 	}
 
 	@Bean

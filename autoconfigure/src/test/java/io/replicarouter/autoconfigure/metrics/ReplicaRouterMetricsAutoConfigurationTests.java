@@ -1,8 +1,14 @@
 package io.replicarouter.autoconfigure.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.routing.DataSourceNode;
@@ -31,29 +37,59 @@ class ReplicaRouterMetricsAutoConfigurationTests {
 				"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:4/app");
 
 	@Test
-	void everyPoolGetsHikarisMicrometerTracker() {
+	void everyPoolGetsHikarisMetricsFromBootExactlyOnce() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(ReplicaPoolsMeterBinder.class);
-			context.getBean(MeterRegistry.class);
+			assertThat(context).hasNotFailed();
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 			assertThat(pool(router.getPrimary()).getMetricsTrackerFactory())
 				.isInstanceOf(MicrometerMetricsTrackerFactory.class);
 			for (DataSourceNode replica : router.getReplicas()) {
 				assertThat(pool(replica).getMetricsTrackerFactory()).isInstanceOf(MicrometerMetricsTrackerFactory.class);
 			}
+			// Hikari registers its meters when a pool starts. No server listens here, so a
+			// copy of each pool's configuration (with its tracker) is started without
+			// waiting for a first connection.
+			List<HikariPool> started = new ArrayList<>();
+			try {
+				for (DataSourceNode node : router.getNodes().all()) {
+					started.add(startCopy(pool(node)));
+				}
+				assertThat(registry.find("hikaricp.connections").gauges())
+					.extracting((gauge) -> gauge.getId().getTag("pool"))
+					.containsExactlyInAnyOrder("primary", "replica-1", "replica-2");
+			}
+			finally {
+				for (HikariPool pool : started) {
+					pool.shutdown();
+				}
+			}
 		});
+	}
+
+	@Test
+	void replicaRouterBindsNoHikariMetricsOfItsOwn() {
+		this.runner.run((context) -> assertThat(context.getBeanNamesForType(MeterBinder.class))
+			.noneMatch((name) -> name.toLowerCase().contains("pool") && name.startsWith("replica")));
 	}
 
 	@Test
 	void backsOffWithoutMicrometer() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class, SimpleMeterRegistry.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(ReplicaPoolsMeterBinder.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ReplicaRouterMeterBinder.class));
 	}
 
 	@Test
 	void backsOffWithoutTheRouter() {
 		this.runner.withPropertyValues("replica-router.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(ReplicaPoolsMeterBinder.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ReplicaRouterMeterBinder.class));
+	}
+
+	private static HikariPool startCopy(HikariDataSource pool) {
+		HikariConfig copy = new HikariConfig();
+		pool.copyStateTo(copy);
+		copy.setInitializationFailTimeout(-1);
+		return new HikariPool(copy);
 	}
 
 	private static HikariDataSource pool(DataSourceNode node) {

@@ -99,6 +99,14 @@ abstract class StubConnection implements Connection {
 		}
 	}
 
+	/**
+	 * Called by a statement whose SQL ends the transaction in the same round trip as other
+	 * statements ({@code ...; commit; ...}).
+	 */
+	void committedInStatement() {
+		this.transactionOpen = false;
+	}
+
 	private void endTransaction() {
 		if (this.transactionOpen) {
 			this.transactionOpen = false;

@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import io.replicarouter.autoconfigure.NodesUnavailableAtStartupException;
+import io.replicarouter.replica.NodesUnavailableAtStartupException;
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
 import io.replicarouter.replica.NodeState;

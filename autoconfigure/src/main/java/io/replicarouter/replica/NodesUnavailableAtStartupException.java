@@ -1,4 +1,4 @@
-package io.replicarouter.autoconfigure;
+package io.replicarouter.replica;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,14 +1,12 @@
-package io.replicarouter.autoconfigure;
+package io.replicarouter.replica;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.replicarouter.replica.NodeHealth;
-import io.replicarouter.replica.NodeState;
-import io.replicarouter.replica.ReplicaHealthMonitor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -26,16 +24,28 @@ public class StartupNodeCheck implements SmartLifecycle {
 
 	private final boolean failFast;
 
+	private final String primarySettings;
+
+	private final String replicasPrefix;
+
 	private volatile boolean running;
 
 	/**
 	 * Create a check.
 	 * @param monitor the monitor whose first probes are checked
 	 * @param failFast whether a problem fails startup
+	 * @param primarySettings where the primary is configured, for messages: a property
+	 * prefix such as {@code spring.datasource}, or a description such as "the
+	 * application's DataSource bean 'x'"
+	 * @param replicasPrefix the property that lists the replicas, such as
+	 * {@code replica-router.replicas}
 	 */
-	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast) {
+	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast, String primarySettings,
+			String replicasPrefix) {
 		this.monitor = monitor;
 		this.failFast = failFast;
+		this.primarySettings = primarySettings;
+		this.replicasPrefix = replicasPrefix;
 	}
 
 	@Override
@@ -43,13 +53,13 @@ public class StartupNodeCheck implements SmartLifecycle {
 		this.running = true;
 		List<String> problems = new ArrayList<>();
 		NodeHealth primary = this.monitor.primaryHealth();
-		String primaryProblem = problem(primary, "spring.datasource");
+		String primaryProblem = problem(primary, this.primarySettings);
 		if (primaryProblem != null) {
 			problems.add(primaryProblem);
 		}
 		List<NodeHealth> replicas = this.monitor.replicaHealth();
 		for (int index = 0; index < replicas.size(); index++) {
-			String problem = problem(replicas.get(index), ReplicaRouterProperties.PREFIX + ".replicas[" + index + "]");
+			String problem = problem(replicas.get(index), this.replicasPrefix + "[" + index + "]");
 			if (problem != null) {
 				problems.add(problem);
 			}
@@ -70,7 +80,10 @@ public class StartupNodeCheck implements SmartLifecycle {
 		}
 	}
 
-	private static String problem(NodeHealth health, String prefix) {
+	private static @Nullable String problem(NodeHealth health, String prefix) {
+		if (prefix.contains(" ")) {
+			return describedProblem(health, prefix);
+		}
 		NodeState state = health.state();
 		String node = health.node().name() + " (" + health.node().maskedUrl() + ")";
 		String detail = health.detail();
@@ -96,6 +109,23 @@ public class StartupNodeCheck implements SmartLifecycle {
 					+ ".url at the primary.";
 		}
 		return null;
+	}
+
+	/**
+	 * A problem of a node configured outside properties, such as the application's own
+	 * DataSource bean.
+	 */
+	private static @Nullable String describedProblem(NodeHealth health, String description) {
+		String node = health.node().name() + " (" + health.node().maskedUrl() + ")";
+		return switch (health.state()) {
+			case DOWN -> node + " is unreachable or refused the credentials at startup (" + health.detail()
+					+ "). Check " + description + " and that the server is running and reachable from this host.";
+			case MISCONFIGURED -> node + " is not in its configured role: " + health.detail() + ". Check "
+					+ description + ".";
+			case DEMOTED -> node + " is in recovery, a read-only standby, so writes would fail. Point "
+					+ description + " at the primary.";
+			default -> null;
+		};
 	}
 
 	@Override

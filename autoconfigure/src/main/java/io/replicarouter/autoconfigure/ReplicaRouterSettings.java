@@ -1,0 +1,37 @@
+package io.replicarouter.autoconfigure;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * Every setting the router is built from, checked as a whole once: a bean of this type
+ * exists only when {@link SettingsValidator} found nothing wrong, and every bean that
+ * reads these settings depends on it.
+ *
+ * @param router {@code replica-router.*}
+ * @param health {@code replica-router.health.*}
+ * @param consistency {@code replica-router.consistency.*}
+ * @param pgBouncer {@code replica-router.pgbouncer.*}
+ * @param primary where the primary comes from
+ */
+record ReplicaRouterSettings(ReplicaRouterProperties router, ReplicaHealthProperties health,
+		ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PrimarySource primary) {
+
+	/**
+	 * Check the settings and return them.
+	 * @throws InvalidReplicaRouterConfigurationException naming every property at fault
+	 */
+	static ReplicaRouterSettings validated(ReplicaRouterProperties router, ReplicaHealthProperties health,
+			ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PrimarySource primary) {
+		ReplicaRouterSettings settings = new ReplicaRouterSettings(router, health, consistency, pgBouncer, primary);
+		SettingsValidator.validate(settings);
+		return settings;
+	}
+
+	/**
+	 * Whether PgBouncer's admin console is polled.
+	 */
+	boolean pgBouncerAdmin() {
+		return StringUtils.hasText(this.pgBouncer.getAdmin().getUsername());
+	}
+
+}
