@@ -159,6 +159,36 @@ class ReplicaRouterCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void withReplicaRouterDisabledAnAppWithReplicasConfiguredKeepsBootsPlainRedisCache() {
+		ApplicationContextRunner plainBoot = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1",
+					"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app", "replica-router.enabled=false");
+		plainBoot.run((boot) -> plainBoot
+			.withConfiguration(AutoConfigurations.of(io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration.class,
+					ReplicaRouterCacheAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(DatabaseNodes.class).doesNotHaveBean(CircuitBreaker.class);
+				assertThat(context.getBeanDefinitionNames()).containsExactlyInAnyOrder(boot.getBeanDefinitionNames());
+				RedisCacheManager manager = context.getBean(RedisCacheManager.class);
+				assertThat(manager.getClass()).isEqualTo(RedisCacheManager.class);
+				assertThat(manager.getCache("any")).isInstanceOf(RedisCache.class);
+				assertThat(((RedisCache) manager.getCache("any")).getCacheConfiguration()
+					.getValueSerializationPair()
+					.getReader()
+					.getClass()).isEqualTo(((RedisCache) boot.getBean(RedisCacheManager.class).getCache("any"))
+						.getCacheConfiguration()
+						.getValueSerializationPair()
+						.getReader()
+						.getClass());
+			}));
+	}
+
+	@Test
 	void theCacheTimeoutAppliesToTheCachesOwnConnectionOnly() {
 		this.runner.run((context) -> {
 			org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory application = context
