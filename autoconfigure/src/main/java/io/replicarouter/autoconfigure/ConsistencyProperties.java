@@ -185,6 +185,21 @@ public class ConsistencyProperties {
 		 */
 		private String keyPrefix = "replica-router:consistency:";
 
+		/**
+		 * Longest wait for a token store command, on the store's own Redis connection (the
+		 * application's other Redis users keep their timeout). After 3 failures in a row the
+		 * store is not called for 5 seconds.
+		 */
+		private Duration commandTimeout = Duration.ofMillis(250);
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
 		public Key getKey() {
 			return this.key;
 		}

@@ -24,7 +24,8 @@ public class ReplicaRouterCacheProperties {
 
 	/**
 	 * Whether replica-router configures Boot's Redis cache manager (JSON values, TTLs,
-	 * fail-open, after-commit eviction, no stale refill).
+	 * fail-open, after-commit eviction, no stale refill). Not set: only when replica-router
+	 * routes the application's DataSource; 'true' opts in without the router.
 	 */
 	private boolean enabled = true;
 
@@ -51,8 +52,9 @@ public class ReplicaRouterCacheProperties {
 	private boolean cacheNulls = false;
 
 	/**
-	 * Longest wait for a Redis command, unless 'spring.data.redis.timeout' is set. Short, so
-	 * a slow Redis costs little before the circuit opens.
+	 * Longest wait for a Redis command on the cache's own connection (the application's
+	 * other Redis users keep 'spring.data.redis.timeout'). Short, so a slow Redis costs
+	 * little before the circuit opens.
 	 */
 	private Duration commandTimeout = Duration.ofMillis(250);
 

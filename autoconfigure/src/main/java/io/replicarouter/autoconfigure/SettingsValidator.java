@@ -96,6 +96,8 @@ public final class SettingsValidator {
 							+ "as 50ms.");
 		}
 		positive(problems, prefix + ".sticky-window", consistency.getStickyWindow(), "for example 2s");
+		positive(problems, prefix + ".redis.command-timeout", consistency.getRedis().getCommandTimeout(),
+				"for example 250ms");
 	}
 
 	private static void validate(PgBouncerProperties pgBouncer, ConfigurationProblems problems) {

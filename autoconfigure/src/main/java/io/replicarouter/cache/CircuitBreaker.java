@@ -43,6 +43,8 @@ public class CircuitBreaker {
 
 	}
 
+	private final String name;
+
 	private final int failureThreshold;
 
 	private final long openMillis;
@@ -63,7 +65,17 @@ public class CircuitBreaker {
 	 * @param openDuration how long it stays open before a trial call
 	 */
 	public CircuitBreaker(int failureThreshold, Duration openDuration) {
-		this(failureThreshold, openDuration, Clock.systemUTC());
+		this("cache", failureThreshold, openDuration, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a breaker with a name for its log messages.
+	 * @param name what it protects, for example {@code cache}
+	 * @param failureThreshold failures in a row that open it, at least 1
+	 * @param openDuration how long it stays open before a trial call
+	 */
+	public CircuitBreaker(String name, int failureThreshold, Duration openDuration) {
+		this(name, failureThreshold, openDuration, Clock.systemUTC());
 	}
 
 	/**
@@ -73,6 +85,11 @@ public class CircuitBreaker {
 	 * @param clock the clock
 	 */
 	public CircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
+		this("cache", failureThreshold, openDuration, clock);
+	}
+
+	private CircuitBreaker(String name, int failureThreshold, Duration openDuration, Clock clock) {
+		this.name = name;
 		this.failureThreshold = Math.max(1, failureThreshold);
 		this.openMillis = openDuration.toMillis();
 		this.clock = clock;
@@ -113,7 +130,7 @@ public class CircuitBreaker {
 		this.consecutiveFailures.set(0);
 		State previous = this.state.getAndSet(State.CLOSED);
 		if (previous != State.CLOSED) {
-			logger.info("Redis answers again: cache circuit closed, caching resumes");
+			logger.info("Redis answers again: " + this.name + " circuit closed");
 			this.onClose.forEach(Runnable::run);
 		}
 	}
@@ -128,8 +145,8 @@ public class CircuitBreaker {
 		if (current == State.HALF_OPEN || (current == State.CLOSED && failures >= this.failureThreshold)) {
 			this.openedAt.set(this.clock.millis());
 			if (this.state.getAndSet(State.OPEN) != State.OPEN) {
-				logger.warn("Redis is failing (" + failure.getMessage() + "): cache circuit open, cached methods run "
-						+ "against the database for " + this.openMillis + " ms before Redis is tried again");
+				logger.warn("Redis is failing (" + failure.getMessage() + "): " + this.name + " circuit open, Redis is not "
+						+ "called for " + this.openMillis + " ms before it is tried again");
 			}
 		}
 		else if (current == State.CLOSED && logger.isDebugEnabled()) {

@@ -1,15 +1,17 @@
 package io.replicarouter.routing;
 
 import io.replicarouter.WalPosition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How fresh the data read on the current thread is, as a WAL position: what a replica had
+ * How fresh the data read by a cached invocation is, as a WAL position: what a replica had
  * replayed (as far as known) when a read was bound to it; {@link WalPosition#CURRENT} for
- * the primary.
- * Used to refuse caching data read from a replica that has not replayed a write that
- * invalidated it. Kept in the router's single per-thread state.
+ * the primary. Used to refuse caching data read from a replica that has not replayed a
+ * write that invalidated it. Each cached invocation opens its own {@link ReadFrame}, kept
+ * in the router's single per-thread state, so nested and successive invocations never
+ * share a position.
  */
 public final class ReadPositions {
 
@@ -17,25 +19,28 @@ public final class ReadPositions {
 	}
 
 	/**
-	 * Start tracking the oldest position read on this thread from now on. Data read through
-	 * a connection bound before, inside the current transaction, counts too.
+	 * Open a frame that tracks the oldest position read on this thread until it is closed.
+	 * Inside a transaction, data read through the connection it already bound counts too.
+	 * @param asynchronous whether the invocation's reads may run on other threads (a
+	 * {@code CompletableFuture} or reactive method): its position is then unknown
+	 * @return the frame, to close when the invocation returns
 	 */
-	public static void startTracking() {
+	public static ReadFrame open(boolean asynchronous) {
 		RoutingThreadState state = RoutingThreadState.current();
-		state.trackedPosition = TransactionSynchronizationManager.isActualTransactionActive() ? state.lastPosition
-				: WalPosition.CURRENT;
+		long now = System.currentTimeMillis();
+		boolean joined = TransactionSynchronizationManager.isActualTransactionActive() && state.lastBoundAt != 0;
+		ReadFrame frame = new ReadFrame(state, state.frame, joined ? state.lastPosition : WalPosition.CURRENT,
+				joined ? Math.min(now, state.lastBoundAt) : now, asynchronous);
+		state.frame = frame;
+		return frame;
 	}
 
 	/**
-	 * Stop tracking and return the oldest position read since tracking started.
-	 * @return the position, {@link WalPosition#CURRENT} when nothing was read or tracking
-	 * was off, {@link WalPosition#UNKNOWN} when a replica of unknown position was read
+	 * Return the innermost open frame of this thread.
+	 * @return the frame, or {@code null} outside cached invocations
 	 */
-	public static WalPosition stopTracking() {
-		RoutingThreadState state = RoutingThreadState.current();
-		WalPosition tracked = state.trackedPosition;
-		state.trackedPosition = null;
-		return (tracked != null) ? tracked : WalPosition.CURRENT;
+	public static @Nullable ReadFrame current() {
+		return RoutingThreadState.current().frame;
 	}
 
 	/**

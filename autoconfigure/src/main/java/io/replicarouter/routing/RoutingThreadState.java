@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the router remembers per thread, in one object so that binding a connection costs a
  * single thread-local lookup: the last route ({@link Routes}), the position of the data it
- * read ({@link ReadPositions}) and the active {@link RoutingTrace}.
+ * read ({@link ReadPositions}, with the open {@link ReadFrame}s) and the active
+ * {@link RoutingTrace}.
  */
 final class RoutingThreadState {
 
@@ -19,9 +20,14 @@ final class RoutingThreadState {
 	WalPosition lastPosition = WalPosition.CURRENT;
 
 	/**
-	 * The oldest position read since tracking started, {@code null} while not tracking.
+	 * When the last connection was bound, in epoch milliseconds; 0 before the first.
 	 */
-	@Nullable WalPosition trackedPosition;
+	long lastBoundAt;
+
+	/**
+	 * The innermost open read frame, {@code null} outside cached invocations.
+	 */
+	@Nullable ReadFrame frame;
 
 	@Nullable RoutingTrace trace;
 
@@ -44,9 +50,21 @@ final class RoutingThreadState {
 	 */
 	void read(WalPosition position) {
 		this.lastPosition = position;
-		WalPosition tracked = this.trackedPosition;
-		if (tracked != null) {
-			this.trackedPosition = tracked.min(position);
+		for (ReadFrame open = this.frame; open != null; open = open.parent) {
+			open.read(position);
+		}
+	}
+
+	/**
+	 * Close a frame: normally the innermost; an outer one (closed out of order) takes the
+	 * frames opened inside it along.
+	 */
+	void closeFrame(ReadFrame closed) {
+		for (ReadFrame open = this.frame; open != null; open = open.parent) {
+			if (open == closed) {
+				this.frame = closed.parent;
+				return;
+			}
 		}
 	}
 
@@ -69,6 +87,7 @@ final class RoutingThreadState {
 	void bound(DataSourceNode node, RoutingReason reason, WalPosition position) {
 		this.lastNode = node;
 		this.lastReason = reason;
+		this.lastBoundAt = System.currentTimeMillis();
 		read(position);
 		RoutingTrace active = this.trace;
 		if (active != null) {

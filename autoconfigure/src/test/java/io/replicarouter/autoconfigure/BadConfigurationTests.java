@@ -62,6 +62,7 @@ class BadConfigurationTests {
 				bad("replica-router.consistency.max-wait", "-1ms", "must not be negative"),
 				bad("replica-router.consistency.sticky-window", "0s", "must be longer than zero"),
 				bad("replica-router.consistency.sticky-window", "-2s", "must be longer than zero"),
+				bad("replica-router.consistency.redis.command-timeout", "0s", "must be longer than zero"),
 				// Numbers out of range.
 				bad("replica-router.max-lag-bytes", "-1", "it is negative"),
 				bad("replica-router.retry.max-attempts", "0", "must be at least 1"),

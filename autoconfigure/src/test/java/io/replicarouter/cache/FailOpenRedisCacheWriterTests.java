@@ -3,6 +3,8 @@ package io.replicarouter.cache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.replicarouter.WalPosition;
+import io.replicarouter.routing.ReadFrame;
 import io.replicarouter.routing.ReadPositions;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ class FailOpenRedisCacheWriterTests {
 
 	private final CircuitBreaker breaker = new CircuitBreaker(2, Duration.ofMinutes(1));
 
-	private final CacheStatistics statistics = new CacheStatistics();
+	private final CacheCounters statistics = new CacheCounters();
 
 	private final FailOpenRedisCacheWriter writer = new FailOpenRedisCacheWriter(this.redis, this.breaker,
 			this.statistics, (name) -> name + "::", Duration.ofSeconds(10));
@@ -65,25 +67,22 @@ class FailOpenRedisCacheWriterTests {
 	}
 
 	@Test
-	void syncLoadRunsTheLoaderOnceAndCachesItsValue() {
+	void syncLoadRunsTheLoaderOnceAndPutsItsValueThroughTheGuard() {
+		given(this.redis.execute(any(java.util.function.Function.class))).willReturn("1".getBytes());
 		byte[] loaded = this.writer.get("products", KEY, () -> VALUE, null, false);
 		assertThat(loaded).isEqualTo(VALUE);
-		verify(this.redis).put("products", KEY, VALUE, null);
+		verify(this.redis).execute(any(java.util.function.Function.class));
 	}
 
 	@Test
 	@SuppressWarnings("unchecked")
 	void valueReadFromAReplicaIsPutByTheGuardedScriptAndCountedWhenRefused() {
-		given(this.redis.execute(any(java.util.function.Function.class))).willReturn(0L);
-		ReadPositions.startTracking();
-		simulateReplicaRead(50);
-		this.writer.put("products", KEY, VALUE, null);
+		given(this.redis.execute(any(java.util.function.Function.class))).willReturn("0".getBytes());
+		putReadAt(50);
 		verify(this.redis, never()).put("products", KEY, VALUE, null);
 		assertThat(this.statistics.of("products").refusedRefills()).isEqualTo(1);
-		given(this.redis.execute(any(java.util.function.Function.class))).willReturn(1L);
-		ReadPositions.startTracking();
-		simulateReplicaRead(150);
-		this.writer.put("products", KEY, VALUE, null);
+		given(this.redis.execute(any(java.util.function.Function.class))).willReturn("1".getBytes());
+		putReadAt(150);
 		assertThat(this.statistics.of("products").refusedRefills()).isEqualTo(1);
 		verify(this.redis, times(2)).execute(any(java.util.function.Function.class));
 	}
@@ -91,16 +90,34 @@ class FailOpenRedisCacheWriterTests {
 	@Test
 	void evictionLeavesAMarkerInTheKeysSlot() {
 		this.writer.evict("products", KEY);
-		verify(this.redis).put(eq("products"), eq(markerKey()), any(byte[].class), eq(Duration.ofSeconds(10)));
+		verify(this.redis).execute(any(java.util.function.Function.class));
 		verify(this.redis).evictIfPresent("products", KEY);
 	}
 
 	@Test
-	void valueReadOnThePrimaryIsCachedWithoutLookingForAMarker() {
-		ReadPositions.startTracking();
-		this.writer.put("products", KEY, VALUE, null);
-		verify(this.redis).put("products", KEY, VALUE, null);
-		verify(this.redis, never()).execute(any());
+	void framesNestAndAnOuterFrameSeesWhatItsInnerFramesRead() {
+		try (ReadFrame outer = ReadPositions.open(false)) {
+			try (ReadFrame inner = ReadPositions.open(false)) {
+				simulateReplicaRead(70);
+				assertThat(inner.position()).isEqualTo(WalPosition.of(70));
+			}
+			try (ReadFrame second = ReadPositions.open(false)) {
+				assertThat(second.position()).isEqualTo(WalPosition.CURRENT);
+			}
+			assertThat(outer.position()).isEqualTo(WalPosition.of(70));
+			assertThat(ReadPositions.current()).isSameAs(outer);
+		}
+		assertThat(ReadPositions.current()).isNull();
+		try (ReadFrame asynchronous = ReadPositions.open(true)) {
+			assertThat(asynchronous.position()).isEqualTo(WalPosition.UNKNOWN);
+		}
+	}
+
+	private void putReadAt(long position) {
+		try (ReadFrame frame = ReadPositions.open(false)) {
+			simulateReplicaRead(position);
+			ReadProvenance.ofCurrentInvocation().during(() -> this.writer.put("products", KEY, VALUE, null));
+		}
 	}
 
 	private static byte[] markerKey() {

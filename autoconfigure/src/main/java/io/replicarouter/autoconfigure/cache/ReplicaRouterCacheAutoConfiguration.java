@@ -7,28 +7,37 @@ import java.util.List;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.autoconfigure.ReplicaRouterCacheProperties;
 import io.replicarouter.autoconfigure.SettingsValidator;
-import io.replicarouter.cache.CacheStatistics;
+import io.replicarouter.cache.BoundedRedisConnection;
+import io.replicarouter.cache.CacheCounters;
+import io.replicarouter.cache.CacheValueSerializer;
+import io.replicarouter.cache.CachedInvocationAdvisor;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.cache.FailOpenRedisCacheWriter;
+import io.replicarouter.cache.RoutingAwareCacheManagers;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.routing.ConsistencyGuard;
+import io.replicarouter.routing.DatabaseNodes;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.RedisCacheManagerBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.cache.RedisCacheWriter;
@@ -37,12 +46,14 @@ import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializ
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
 /**
- * Makes Boot's own {@link RedisCacheManager} a safe cache in front of the database: JSON
- * values, TTLs, fail-open behind a circuit breaker, evictions after commit, and no refill
- * from replicas behind the evicting write. Contributes a
- * {@link RedisCacheManagerBuilderCustomizer}, so it backs off with Boot's cache manager when
- * the application defines its own {@code CacheManager}; {@code spring.data.redis.*} stays
- * the connection configuration.
+ * Makes Boot's own {@link RedisCacheManager} a safe cache in front of a routed database:
+ * JSON values, TTLs, fail-open behind a circuit breaker on a connection of its own with a
+ * short timeout, writes after commit, no refill from replicas behind the evicting write,
+ * and unreadable entries treated as misses. Active when replica-router routes the
+ * application's DataSource, or when {@code replica-router.cache.enabled=true} says so: an
+ * application without the router keeps Boot's plain Redis cache. Contributes a
+ * {@link RedisCacheManagerBuilderCustomizer}, so it backs off with Boot's cache manager
+ * when the application defines its own {@code CacheManager}.
  */
 @AutoConfiguration(after = ReplicaRouterAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -50,7 +61,7 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
 @ConditionalOnClass({ RedisCacheManager.class, RedisCacheManagerBuilderCustomizer.class,
 		GenericJacksonJsonRedisSerializer.class, ObjectMapper.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
-@ConditionalOnBooleanProperty(name = "replica-router.cache.enabled", matchIfMissing = true)
+@Conditional(ReplicaRouterCacheAutoConfiguration.RouterOnOrOptedIn.class)
 @EnableConfigurationProperties(ReplicaRouterCacheProperties.class)
 public final class ReplicaRouterCacheAutoConfiguration {
 
@@ -58,8 +69,8 @@ public final class ReplicaRouterCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CacheStatistics replicaRouterCacheStatistics() {
-		return new CacheStatistics();
+	CacheCounters replicaRouterCacheCounters() {
+		return new CacheCounters();
 	}
 
 	@Bean
@@ -67,16 +78,25 @@ public final class ReplicaRouterCacheAutoConfiguration {
 	CircuitBreaker replicaRouterCacheCircuitBreaker(ReplicaRouterCacheProperties properties) {
 		SettingsValidator.validate(properties);
 		ReplicaRouterCacheProperties.Breaker breaker = properties.getCircuitBreaker();
-		return new CircuitBreaker(breaker.getFailureThreshold(), breaker.getOpenDuration());
+		return new CircuitBreaker("cache", breaker.getFailureThreshold(), breaker.getOpenDuration());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "replicaRouterCacheConnection")
+	BoundedRedisConnection replicaRouterCacheConnection(RedisConnectionFactory connectionFactory,
+			ReplicaRouterCacheProperties properties) {
+		SettingsValidator.validate(properties);
+		return new BoundedRedisConnection(connectionFactory, properties.getCommandTimeout());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterRedisCacheManagerBuilderCustomizer")
 	RedisCacheManagerBuilderCustomizer replicaRouterRedisCacheManagerBuilderCustomizer(
-			ReplicaRouterCacheProperties properties, CacheStatistics statistics, CircuitBreaker breaker,
-			RedisConnectionFactory connectionFactory, ObjectProvider<ConsistencyGuard> consistency,
+			ReplicaRouterCacheProperties properties, CacheCounters counters, CircuitBreaker breaker,
+			@Qualifier("replicaRouterCacheConnection") BoundedRedisConnection connection,
+			ObjectProvider<ConsistencyGuard> consistency,
 			BeanFactory beanFactory) {
-		GenericJacksonJsonRedisSerializer serializer = jsonSerializer(properties, beanFactory);
+		CacheValueSerializer serializer = new CacheValueSerializer(jsonSerializer(properties, beanFactory));
 		Duration markerTtl = properties.isGuardRefills() ? markerTtl(consistency.getIfAvailable()) : null;
 		return (builder) -> {
 			RedisCacheConfiguration defaults = builder.cacheDefaults();
@@ -99,11 +119,37 @@ public final class ReplicaRouterCacheAutoConfiguration {
 					builder.withCacheConfiguration(name, base.entryTtl(spec.getTtl()));
 				}
 			});
-			builder.transactionAware();
+			// Not transactionAware(): RoutingAwareCache defers writes to after commit itself,
+			// after capturing what each put was read from.
 			builder.cacheWriter(new FailOpenRedisCacheWriter(
-					RedisCacheWriter.nonLockingRedisCacheWriter(connectionFactory), breaker, statistics,
+					RedisCacheWriter.nonLockingRedisCacheWriter(connection.connectionFactory()), breaker, counters,
 					(name) -> base.usePrefix() ? base.getKeyPrefixFor(name) : null, markerTtl));
 		};
+	}
+
+	/**
+	 * Serves Boot's Redis cache manager's caches as {@code RoutingAwareCache}s.
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static BeanPostProcessor replicaRouterCacheManagerDecorator(ObjectProvider<CacheCounters> counters) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+				if (bean instanceof RedisCacheManager manager && beanName.equals("cacheManager")
+						&& manager.getClass() == RedisCacheManager.class) {
+					return RoutingAwareCacheManagers.decorate(manager, counters.getObject());
+				}
+				return bean;
+			}
+		};
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static CachedInvocationAdvisor replicaRouterCachedInvocationAdvisor() {
+		return new CachedInvocationAdvisor();
 	}
 
 	private static GenericJacksonJsonRedisSerializer jsonSerializer(ReplicaRouterCacheProperties properties,
@@ -131,19 +177,25 @@ public final class ReplicaRouterCacheAutoConfiguration {
 		return (consistency instanceof ScopedConsistencyGuard scoped) ? scoped.tokenLifetime() : Duration.ofSeconds(10);
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.lettuce.core.RedisClient")
-	static class LettuceTimeoutConfiguration {
+	/**
+	 * The router routes the application's DataSource (and the cache layer is not turned
+	 * off), or the application asked for the cache layer without it.
+	 */
+	static final class RouterOnOrOptedIn extends AnyNestedCondition {
 
-		@Bean
-		@ConditionalOnMissingBean(name = "replicaRouterLettuceCommandTimeout")
-		LettuceClientConfigurationBuilderCustomizer replicaRouterLettuceCommandTimeout(
-				ReplicaRouterCacheProperties properties, Environment environment) {
-			return (builder) -> {
-				if (!environment.containsProperty("spring.data.redis.timeout")) {
-					builder.commandTimeout(properties.getCommandTimeout());
-				}
-			};
+		RouterOnOrOptedIn() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(DatabaseNodes.class)
+		@ConditionalOnBooleanProperty(name = "replica-router.cache.enabled", matchIfMissing = true)
+		static final class RouterOn {
+
+		}
+
+		@ConditionalOnBooleanProperty(name = "replica-router.cache.enabled")
+		static final class OptedIn {
+
 		}
 
 	}

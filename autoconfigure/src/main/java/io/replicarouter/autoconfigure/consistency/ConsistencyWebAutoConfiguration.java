@@ -7,6 +7,8 @@ import java.util.function.Function;
 import io.replicarouter.autoconfigure.ConsistencyProperties;
 import io.replicarouter.autoconfigure.ConsistencyProperties.Redis.Key;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.cache.BoundedRedisConnection;
+import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.consistency.ConsistencyTokenStore;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.consistency.redis.RedisConsistencyTokenStore;
@@ -19,6 +21,7 @@ import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -30,6 +33,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -108,11 +112,24 @@ public final class ConsistencyWebAutoConfiguration {
 	static class RedisStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(ConsistencyTokenStore.class)
-		@ConditionalOnBean(StringRedisTemplate.class)
-		RedisConsistencyTokenStore redisConsistencyTokenStore(StringRedisTemplate redis,
+		@ConditionalOnMissingBean(name = "replicaRouterConsistencyStoreConnection")
+		@ConditionalOnBean(RedisConnectionFactory.class)
+		BoundedRedisConnection replicaRouterConsistencyStoreConnection(RedisConnectionFactory connectionFactory,
 				ConsistencyProperties properties) {
-			return new RedisConsistencyTokenStore(redis, properties.getRedis().getKeyPrefix());
+			return new BoundedRedisConnection(connectionFactory, properties.getRedis().getCommandTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ConsistencyTokenStore.class)
+		@ConditionalOnBean(RedisConnectionFactory.class)
+		RedisConsistencyTokenStore redisConsistencyTokenStore(
+				@Qualifier("replicaRouterConsistencyStoreConnection") BoundedRedisConnection connection,
+				ConsistencyProperties properties) {
+			// Its own connection and breaker: a Redis outage costs a request at most one short
+			// timeout, then nothing while the circuit is open.
+			StringRedisTemplate redis = new StringRedisTemplate(connection.connectionFactory());
+			return new RedisConsistencyTokenStore(redis, properties.getRedis().getKeyPrefix(),
+					new CircuitBreaker("consistency token store", 3, Duration.ofSeconds(5)));
 		}
 
 	}

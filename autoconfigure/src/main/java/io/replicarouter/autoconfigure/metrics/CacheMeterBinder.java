@@ -4,24 +4,27 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.replicarouter.cache.CacheStatistics;
-import io.replicarouter.cache.CacheStatistics.Counters;
+import io.replicarouter.cache.CacheCounters;
+import io.replicarouter.cache.CacheCounters.Counters;
 import io.replicarouter.cache.CircuitBreaker;
 
 /**
  * The cache layer's meters, per cache (tag {@code cache}), registered as caches appear:
  * {@code replica.router.cache.gets} (tag {@code result}: {@code hit}, {@code miss}),
  * {@code replica.router.cache.errors}, {@code replica.router.cache.skipped} (calls not made
- * while the circuit was open), {@code replica.router.cache.refills.refused}; and the gauge
+ * while the circuit was open), {@code replica.router.cache.refills.refused},
+ * {@code replica.router.cache.unreadable} (entries evicted because they could not be read
+ * back), {@code replica.router.cache.unwritable} (values not cached because they could
+ * not have been read back); and the gauge
  * {@code replica.router.cache.circuit} (0 closed, 1 open, 2 half-open).
  */
 class CacheMeterBinder implements MeterBinder {
 
-	private final CacheStatistics statistics;
+	private final CacheCounters statistics;
 
 	private final CircuitBreaker breaker;
 
-	CacheMeterBinder(CacheStatistics statistics, CircuitBreaker breaker) {
+	CacheMeterBinder(CacheCounters statistics, CircuitBreaker breaker) {
 		this.statistics = statistics;
 		this.breaker = breaker;
 	}
@@ -58,6 +61,14 @@ class CacheMeterBinder implements MeterBinder {
 		FunctionCounter.builder("replica.router.cache.refills.refused", counters, Counters::refusedRefills)
 			.tag("cache", cache)
 			.description("Values not cached because they were read from a replica behind the evicting write")
+			.register(registry);
+		FunctionCounter.builder("replica.router.cache.unreadable", counters, Counters::unreadable)
+			.tag("cache", cache)
+			.description("Entries that could not be read back, evicted and treated as misses")
+			.register(registry);
+		FunctionCounter.builder("replica.router.cache.unwritable", counters, Counters::unwritable)
+			.tag("cache", cache)
+			.description("Values not cached because they could not have been read back")
 			.register(registry);
 	}
 

@@ -3,7 +3,7 @@ package io.replicarouter.autoconfigure.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.autoconfigure.cache.ReplicaRouterCacheAutoConfiguration;
-import io.replicarouter.cache.CacheStatistics;
+import io.replicarouter.cache.CacheCounters;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
@@ -33,8 +33,8 @@ public final class ReplicaRouterMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterCacheMeterBinder")
-	@ConditionalOnBean({ CacheStatistics.class, CircuitBreaker.class })
-	CacheMeterBinder replicaRouterCacheMeterBinder(CacheStatistics statistics, CircuitBreaker breaker) {
+	@ConditionalOnBean({ CacheCounters.class, CircuitBreaker.class })
+	CacheMeterBinder replicaRouterCacheMeterBinder(CacheCounters statistics, CircuitBreaker breaker) {
 		return new CacheMeterBinder(statistics, breaker);
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.consistency.ConsistencyToken;
 import io.replicarouter.consistency.ConsistencyTokenStore;
 
@@ -16,6 +17,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * A save merges with the token already stored, in one atomic step on the server: two
  * requests of the same user served at once by two instances each save what their scope
  * saw, and the later save must not replace a newer position with an older one.
+ * <p>
+ * Calls go through a {@link CircuitBreaker}: while it is open the store is not called, a
+ * load finds no token and a save is dropped, as when a call fails.
  */
 public class RedisConsistencyTokenStore implements ConsistencyTokenStore {
 
@@ -54,28 +58,67 @@ public class RedisConsistencyTokenStore implements ConsistencyTokenStore {
 
 	private final String keyPrefix;
 
+	private final CircuitBreaker breaker;
+
 	/**
-	 * Create a store.
+	 * Create a store with a circuit breaker of its own (3 failures, 5 seconds).
 	 * @param redis the template
 	 * @param keyPrefix prefix of the keys
 	 */
 	public RedisConsistencyTokenStore(StringRedisTemplate redis, String keyPrefix) {
+		this(redis, keyPrefix, new CircuitBreaker("consistency token store", 3, Duration.ofSeconds(5)));
+	}
+
+	/**
+	 * Create a store.
+	 * @param redis the template
+	 * @param keyPrefix prefix of the keys
+	 * @param breaker the circuit breaker in front of Redis
+	 */
+	public RedisConsistencyTokenStore(StringRedisTemplate redis, String keyPrefix, CircuitBreaker breaker) {
 		this.redis = redis;
 		this.keyPrefix = keyPrefix;
+		this.breaker = breaker;
+	}
+
+	/**
+	 * Return the circuit breaker in front of Redis.
+	 * @return the breaker
+	 */
+	public CircuitBreaker circuitBreaker() {
+		return this.breaker;
 	}
 
 	@Override
 	public Optional<ConsistencyToken> load(String key) {
-		return ConsistencyToken.parse(this.redis.opsForValue().get(this.keyPrefix + key));
+		if (!this.breaker.allowRequest()) {
+			return Optional.empty();
+		}
+		try {
+			String stored = this.redis.opsForValue().get(this.keyPrefix + key);
+			this.breaker.onSuccess();
+			return ConsistencyToken.parse(stored);
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onFailure(ex);
+			throw ex;
+		}
 	}
 
 	@Override
 	public void save(String key, ConsistencyToken token, Duration ttl) {
-		if (token.isEmpty()) {
+		if (token.isEmpty() || !this.breaker.allowRequest()) {
 			return;
 		}
-		this.redis.execute(MERGE, List.of(this.keyPrefix + key), token.encode(),
-				Long.toString(Math.max(1, ttl.toMillis())));
+		try {
+			this.redis.execute(MERGE, List.of(this.keyPrefix + key), token.encode(),
+					Long.toString(Math.max(1, ttl.toMillis())));
+			this.breaker.onSuccess();
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onFailure(ex);
+			throw ex;
+		}
 	}
 
 }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.replicarouter.autoconfigure.InvalidReplicaRouterConfigurationException;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.cache.FailOpenRedisCacheWriter;
+import io.replicarouter.cache.RoutingAwareCache;
+import io.replicarouter.routing.DatabaseNodes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,7 +17,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
-import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.cache.RedisCache;
@@ -31,7 +32,7 @@ class ReplicaRouterCacheAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 				ReplicaRouterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
-		.withUserConfiguration(CachingConfiguration.class)
+		.withUserConfiguration(CachingConfiguration.class, RouterOn.class)
 		.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1");
 
 	@Test
@@ -42,16 +43,15 @@ class ReplicaRouterCacheAutoConfigurationTests {
 			.run((context) -> {
 				RedisCacheManager manager = context.getBean(RedisCacheManager.class);
 				assertThat(ReflectionTestUtils.getField(manager, "cacheWriter")).isInstanceOf(FailOpenRedisCacheWriter.class);
-				assertThat(manager.getCache("products")).isInstanceOf(TransactionAwareCacheDecorator.class);
-				RedisCache products = (RedisCache) ((TransactionAwareCacheDecorator) manager.getCache("products"))
-					.getTargetCache();
+				assertThat(manager.getCache("products")).isInstanceOf(RoutingAwareCache.class);
+				assertThat(manager.isTransactionAware()).as("RoutingAwareCache defers writes itself").isFalse();
+				RedisCache products = (RedisCache) ((RoutingAwareCache) manager.getCache("products")).getTargetCache();
 				RedisCacheConfiguration configuration = products.getCacheConfiguration();
 				assertThat(configuration.getTtlFunction().getTimeToLive("k", "v")).isEqualTo(Duration.ofSeconds(30));
 				assertThat(configuration.getAllowCacheNullValues()).isFalse();
 				assertThat(configuration.getKeyPrefixFor("products")).isEqualTo("app:products::");
 				assertThat(configuration.getValueSerializationPair().getReader()).isNotNull();
-				RedisCache other = (RedisCache) ((TransactionAwareCacheDecorator) manager.getCache("other"))
-					.getTargetCache();
+				RedisCache other = (RedisCache) ((RoutingAwareCache) manager.getCache("other")).getTargetCache();
 				assertThat(other.getCacheConfiguration().getTtlFunction().getTimeToLive("k", "v"))
 					.isEqualTo(Duration.ofMinutes(7));
 				assertThat(context).hasSingleBean(CircuitBreaker.class);
@@ -61,13 +61,13 @@ class ReplicaRouterCacheAutoConfigurationTests {
 	@Test
 	void entriesExpireAfterTenMinutesWhenNoTimeToLiveIsSet() {
 		this.runner.run((context) -> {
-			RedisCache cache = (RedisCache) ((TransactionAwareCacheDecorator) context.getBean(RedisCacheManager.class)
+			RedisCache cache = (RedisCache) ((RoutingAwareCache) context.getBean(RedisCacheManager.class)
 				.getCache("any")).getTargetCache();
 			assertThat(cache.getCacheConfiguration().getTtlFunction().getTimeToLive("k", "v"))
 				.isEqualTo(Duration.ofMinutes(10));
 		});
 		this.runner.withPropertyValues("spring.cache.redis.time-to-live=3m").run((context) -> {
-			RedisCache cache = (RedisCache) ((TransactionAwareCacheDecorator) context.getBean(RedisCacheManager.class)
+			RedisCache cache = (RedisCache) ((RoutingAwareCache) context.getBean(RedisCacheManager.class)
 				.getCache("any")).getTargetCache();
 			assertThat(cache.getCacheConfiguration().getTtlFunction().getTimeToLive("k", "v"))
 				.isEqualTo(Duration.ofMinutes(3));
@@ -108,6 +108,123 @@ class ReplicaRouterCacheAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class CachingConfiguration {
+
+	}
+
+	@Test
+	void withoutTheRouterBootsRedisCacheIsLeftExactlyAsBootMakesIt() {
+		ApplicationContextRunner plainBoot = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1");
+		ApplicationContextRunner routerOff = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					ReplicaRouterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1");
+		plainBoot.run((boot) -> {
+			// No replicas, 'replica-router.enabled=false' or a user DataSource: no DatabaseNodes.
+			for (ApplicationContextRunner runner : java.util.List.of(routerOff,
+					routerOff.withUserConfiguration(RouterOn.class).withPropertyValues("replica-router.cache.enabled=false"))) {
+				runner.run((context) -> {
+					// The same beans, but for the DatabaseNodes standing for "router on" in one case.
+					assertThat(context.getBeanDefinitionNames())
+						.filteredOn((name) -> !name.equals("replicaRouterNodes") && !name.endsWith(".RouterOn"))
+						.containsExactlyInAnyOrder(boot.getBeanDefinitionNames());
+					assertThat(context).doesNotHaveBean(CircuitBreaker.class);
+					RedisCacheManager manager = context.getBean(RedisCacheManager.class);
+					RedisCacheManager bootManager = boot.getBean(RedisCacheManager.class);
+					assertThat(manager.getClass()).isEqualTo(RedisCacheManager.class);
+					assertThat(manager.isTransactionAware()).isEqualTo(bootManager.isTransactionAware()).isFalse();
+					RedisCache cache = (RedisCache) manager.getCache("any");
+					RedisCache bootCache = (RedisCache) bootManager.getCache("any");
+					assertThat(cache.getNativeCache().getClass()).isEqualTo(bootCache.getNativeCache().getClass());
+					RedisCacheConfiguration configuration = cache.getCacheConfiguration();
+					RedisCacheConfiguration bootConfiguration = bootCache.getCacheConfiguration();
+					assertThat(configuration.getValueSerializationPair().getReader().getClass())
+						.isEqualTo(bootConfiguration.getValueSerializationPair().getReader().getClass());
+					assertThat(configuration.getTtlFunction().getTimeToLive("k", "v"))
+						.isEqualTo(bootConfiguration.getTtlFunction().getTimeToLive("k", "v"));
+					assertThat(configuration.getAllowCacheNullValues()).isEqualTo(bootConfiguration.getAllowCacheNullValues());
+					assertThat(configuration.getKeyPrefixFor("any")).isEqualTo(bootConfiguration.getKeyPrefixFor("any"));
+					org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory = context
+						.getBean(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class);
+					assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(
+							boot.getBean(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class)
+								.getClientConfiguration()
+								.getCommandTimeout());
+				});
+			}
+		});
+	}
+
+	@Test
+	void withReplicaRouterDisabledAnAppWithReplicasConfiguredKeepsBootsPlainRedisCache() {
+		ApplicationContextRunner plainBoot = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1",
+					"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app",
+					"replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app", "replica-router.enabled=false");
+		plainBoot.run((boot) -> plainBoot
+			.withConfiguration(AutoConfigurations.of(io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration.class,
+					ReplicaRouterCacheAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(DatabaseNodes.class).doesNotHaveBean(CircuitBreaker.class);
+				assertThat(context.getBeanDefinitionNames()).containsExactlyInAnyOrder(boot.getBeanDefinitionNames());
+				RedisCacheManager manager = context.getBean(RedisCacheManager.class);
+				assertThat(manager.getClass()).isEqualTo(RedisCacheManager.class);
+				assertThat(manager.getCache("any")).isInstanceOf(RedisCache.class);
+				assertThat(((RedisCache) manager.getCache("any")).getCacheConfiguration()
+					.getValueSerializationPair()
+					.getReader()
+					.getClass()).isEqualTo(((RedisCache) boot.getBean(RedisCacheManager.class).getCache("any"))
+						.getCacheConfiguration()
+						.getValueSerializationPair()
+						.getReader()
+						.getClass());
+			}));
+	}
+
+	@Test
+	void theCacheTimeoutAppliesToTheCachesOwnConnectionOnly() {
+		this.runner.run((context) -> {
+			org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory application = context
+				.getBean(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class);
+			assertThat(application.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
+			org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory cache = (org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory) context
+				.getBean(io.replicarouter.cache.BoundedRedisConnection.class)
+				.connectionFactory();
+			assertThat(cache).isNotSameAs(application);
+			assertThat(cache.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofMillis(250));
+			assertThat(cache.getClientConfiguration().getClientOptions().orElseThrow().getSocketOptions()
+				.getConnectTimeout()).isEqualTo(Duration.ofMillis(250));
+			assertThat(application.getClientConfiguration().getClientOptions().orElseThrow().getSocketOptions()
+				.getConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(cache.getPort()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anApplicationWithoutTheRouterMayOptIn() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					ReplicaRouterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.port=1", "replica-router.cache.enabled=true")
+			.run((context) -> assertThat(context.getBean(RedisCacheManager.class).getCache("any"))
+				.isInstanceOf(RoutingAwareCache.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RouterOn {
+
+		@Bean
+		DatabaseNodes replicaRouterNodes() {
+			return org.mockito.Mockito.mock(DatabaseNodes.class);
+		}
 
 	}
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.replicarouter.cache.CacheStatistics;
+import io.replicarouter.cache.CacheCounters;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.it.cache.CacheTestApplication.Products;
 import io.replicarouter.test.PostgresNode;
@@ -251,8 +251,8 @@ class RedisCacheIT {
 		return this.context.getBean(Products.class);
 	}
 
-	private CacheStatistics statistics() {
-		return this.context.getBean(CacheStatistics.class);
+	private CacheCounters statistics() {
+		return this.context.getBean(CacheCounters.class);
 	}
 
 	private StringRedisTemplate redis() {

@@ -29,7 +29,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.actuate.ConnectionPoolsHealthIndicator;
 import io.replicarouter.actuate.ReplicationHealthIndicator;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties;
-import io.replicarouter.cache.CacheStatistics;
+import io.replicarouter.cache.CacheCounters;
 import io.replicarouter.cache.CircuitBreaker;
 import io.replicarouter.it.faults.FaultSuiteApplication.Ledger;
 import io.replicarouter.it.faults.Workload.Failure;
@@ -677,13 +677,13 @@ class FaultSuiteIT {
 	}
 
 	private boolean cachingResumed() {
-		CacheStatistics statistics = this.context.getBean(CacheStatistics.class);
+		CacheCounters statistics = this.context.getBean(CacheCounters.class);
 		long hits = statistics.of("fault-products").hits();
 		return this.context.getBean(CircuitBreaker.class).state() == CircuitBreaker.State.CLOSED
 				&& waitForMoreHits(statistics, hits);
 	}
 
-	private static boolean waitForMoreHits(CacheStatistics statistics, long hits) {
+	private static boolean waitForMoreHits(CacheCounters statistics, long hits) {
 		long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
 		while (System.nanoTime() < deadline) {
 			if (statistics.of("fault-products").hits() > hits) {

@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the cache layer did, per cache: hits, misses, errors, calls skipped while the
- * circuit was open, and refills refused because the data came from a replica behind an
- * eviction.
+ * circuit was open, refills refused because the data came from a replica behind an
+ * eviction, and entries that could not be read back or written. (Not Spring Data Redis's
+ * {@code CacheStatistics}, which counts what its own writer did.)
  */
-public class CacheStatistics {
+public class CacheCounters {
 
 	private final Map<String, Counters> byCache = new ConcurrentHashMap<>();
 
@@ -62,6 +63,10 @@ public class CacheStatistics {
 
 		final LongAdder refusedRefills = new LongAdder();
 
+		final LongAdder unreadable = new LongAdder();
+
+		final LongAdder unwritable = new LongAdder();
+
 		/**
 		 * Return the hits.
 		 * @return the count
@@ -101,6 +106,23 @@ public class CacheStatistics {
 		 */
 		public long refusedRefills() {
 			return this.refusedRefills.sum();
+		}
+
+		/**
+		 * Return the entries that could not be read back (another format, a type outside
+		 * the allow-list): each was evicted and treated as a miss.
+		 * @return the count
+		 */
+		public long unreadable() {
+			return this.unreadable.sum();
+		}
+
+		/**
+		 * Return the values not cached because they could not have been read back.
+		 * @return the count
+		 */
+		public long unwritable() {
+			return this.unwritable.sum();
 		}
 
 	}
