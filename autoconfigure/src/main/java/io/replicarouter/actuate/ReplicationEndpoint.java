@@ -80,6 +80,7 @@ public class ReplicationEndpoint {
 		body.put("routing", routing);
 		body.put("connectionRetries", statistics.connectionRetries());
 		body.put("transactionRetries", statistics.transactionRetries());
+		body.put("busySkips", statistics.busySkips());
 		body.put("settings", this.settings);
 		return body;
 	}

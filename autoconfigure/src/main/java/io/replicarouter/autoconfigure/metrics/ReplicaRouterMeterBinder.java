@@ -75,6 +75,9 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 			.description("Read-only transactions run again after their replica failed")
 			.tag("kind", "transaction")
 			.register(registry);
+		FunctionCounter.builder("replica.router.busy.skips", statistics, RoutingStatistics::busySkips)
+			.description("Reads that skipped a replica whose pool had no free connection in time (it stays in rotation)")
+			.register(registry);
 		for (DataSourceNode replica : this.nodes.replicas()) {
 			String name = replica.name();
 			Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
