@@ -41,6 +41,16 @@ public final class SettingsValidator {
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
 		atLeast(problems, ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
 				ReplicaHealthProperties.PREFIX + ".probe-interval");
+		if (health.getFailureThreshold() < 1) {
+			problems.add(ReplicaHealthProperties.PREFIX + ".failure-threshold",
+					"it is " + health.getFailureThreshold() + " but must be at least 1",
+					"Set how many failed probes in a row take a node down, for example 3.");
+		}
+		if (health.getMinInRotation() < 0) {
+			problems.add(ReplicaHealthProperties.PREFIX + ".min-in-rotation",
+					"it is " + health.getMinInRotation() + " but must not be negative",
+					"Set how many slow replicas stay in rotation, for example 1, or 0 for none.");
+		}
 		double threshold = health.getPoolUsageThreshold();
 		if (!(threshold > 0 && threshold <= 1)) {
 			problems.add(ReplicaHealthProperties.PREFIX + ".pool-usage-threshold",

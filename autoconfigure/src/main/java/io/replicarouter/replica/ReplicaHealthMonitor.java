@@ -88,7 +88,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	public ReplicaHealthMonitor(DatabaseNodes nodes, MonitorSettings settings, Clock clock) {
 		this.nodes = nodes;
 		this.settings = settings;
-		this.transitions = new NodeHealthTransitions(settings.thresholds(), clock);
+		this.transitions = new NodeHealthTransitions(settings.thresholds(), settings.failureThreshold(),
+				settings.minInRotation(), clock);
 		for (DataSourceNode node : nodes.all()) {
 			this.probes.put(node.name(), new NodeProbe(node, settings.probeTimeout()));
 			this.health.put(node.name(), NodeHealth.unknown(node));
@@ -147,14 +148,21 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	@Override
 	public void reportFailure(DataSourceNode node, Throwable failure) {
-		this.failureReportedAt.put(node.name(), System.nanoTime());
-		evictIdleConnections(node);
+		long reportedAt = System.nanoTime();
+		NodeHealth next;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
 			if (previous == null) {
 				return;
 			}
-			publish(this.transitions.failedInUse(previous, failure), previous);
+			next = this.transitions.failedInUse(previous, failure);
+			publish(next, previous);
+		}
+		if (next.state() == NodeState.DOWN) {
+			// Only a node that is down loses its pooled connections: re-establishing a whole
+			// pool on a node that was merely slow once would add to its load.
+			this.failureReportedAt.put(node.name(), reportedAt);
+			evictIdleConnections(node);
 		}
 	}
 
@@ -256,16 +264,28 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	}
 
 	private void onFailure(DataSourceNode node, Throwable failure) {
+		NodeHealth next;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
-			publish(this.transitions.probeFailed(previous, failure), previous);
+			int othersInRotation = (int) this.nodes.replicas()
+				.stream()
+				.filter((replica) -> replica != node && !this.drained.contains(replica.name()))
+				.map((replica) -> this.health.get(replica.name()))
+				.filter(NodeHealth::isEligible)
+				.count();
+			next = this.transitions.probeFailed(previous, failure, othersInRotation);
+			publish(next, previous);
 		}
-		this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		if (next.state() == NodeState.DOWN) {
+			this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		}
 	}
 
 	/**
-	 * Call the listener, on the probing thread, whenever a probe of a node fails: the node
-	 * stopped answering, or answers too slowly to be used.
+	 * Call the listener, on the probing thread, whenever a probe of a node fails and the
+	 * node is down: it stopped answering, or failed or answered too slowly as many probes in
+	 * a row as the failure threshold. A node that is only suspect (fewer failures in a row)
+	 * is not handed over.
 	 * @param listener receives the node, a replica or the primary
 	 */
 	public void onNodeStoppedAnswering(Consumer<DataSourceNode> listener) {
@@ -310,7 +330,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		NodeHealth current = this.snapshot.byName().get(node.name());
 		long interval = this.settings.probeInterval().toMillis();
 		int failures = (current != null) ? current.consecutiveFailures() : 0;
-		if (failures == 0) {
+		if (failures == 0 || current.state() != NodeState.DOWN) {
+			// A suspect node is probed at the usual pace: the next failures decide sooner.
 			return interval;
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
@@ -416,9 +437,13 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	 * @param probeTimeout how long a probe may take before the node counts as down
 	 * @param maxBackoff the longest time between two probes of a node that is down
 	 * @param thresholds the lag limits
+	 * @param failureThreshold failed probes (or failures in use) in a row after which a node
+	 * that served is down, unless its server is certainly gone sooner
+	 * @param minInRotation how many replicas the monitor keeps in rotation despite slow
+	 * probes alone
 	 */
 	public record MonitorSettings(Duration probeInterval, Duration probeTimeout, Duration maxBackoff,
-			HealthThresholds thresholds) {
+			HealthThresholds thresholds, int failureThreshold, int minInRotation) {
 
 		/**
 		 * Create settings.
@@ -426,11 +451,28 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		 * @param probeTimeout positive
 		 * @param maxBackoff at least {@code probeInterval}
 		 * @param thresholds the lag limits
+		 * @param failureThreshold at least 1
+		 * @param minInRotation at least 0
 		 */
 		public MonitorSettings {
 			Assert.isTrue(probeInterval.toMillis() > 0, "'probeInterval' must be positive");
 			Assert.isTrue(probeTimeout.toMillis() > 0, "'probeTimeout' must be positive");
 			Assert.isTrue(maxBackoff.compareTo(probeInterval) >= 0, "'maxBackoff' must be at least 'probeInterval'");
+			Assert.isTrue(failureThreshold >= 1, "'failureThreshold' must be at least 1");
+			Assert.isTrue(minInRotation >= 0, "'minInRotation' must not be negative");
+		}
+
+		/**
+		 * Create settings with the default damping: down after 3 failures in a row, and
+		 * never the last replica in rotation for slow probes alone.
+		 * @param probeInterval positive
+		 * @param probeTimeout positive
+		 * @param maxBackoff at least {@code probeInterval}
+		 * @param thresholds the lag limits
+		 */
+		public MonitorSettings(Duration probeInterval, Duration probeTimeout, Duration maxBackoff,
+				HealthThresholds thresholds) {
+			this(probeInterval, probeTimeout, maxBackoff, thresholds, 3, 1);
 		}
 
 	}
