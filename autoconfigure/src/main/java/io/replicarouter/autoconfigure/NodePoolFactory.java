@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.jdbc.JdbcUrls;
+import io.replicarouter.jdbc.StatementTimeouts;
 import io.replicarouter.jdbc.TransportSecurity;
 import org.jspecify.annotations.Nullable;
 
@@ -181,7 +182,8 @@ final class NodePoolFactory {
 	HikariDataSource createReplica(int index, Replica replica, HikariDataSource primary,
 			ReplicaRouterProperties.Timeouts timeouts) {
 		HikariDataSource pool = new HikariDataSource();
-		applyTimeoutDefaults(pool, timeouts);
+		Duration statement = statementTimeout(replica, timeouts);
+		applyTimeoutDefaults(pool, timeouts, statement);
 		this.binder.bind(HIKARI_PREFIX, Bindable.ofInstance(pool));
 		pool.setJdbcUrl(TransportSecurity.inheritSslParameters(primary.getJdbcUrl(), replica.getUrl(),
 				replica.getHikari()));
@@ -219,14 +221,24 @@ final class NodePoolFactory {
 	 * Set replica-router's timeouts before the user's settings are bound, so that any
 	 * timeout the user sets wins (a timeout in the URL wins over both).
 	 */
-	private static void applyTimeoutDefaults(HikariDataSource pool, ReplicaRouterProperties.Timeouts timeouts) {
+	private static void applyTimeoutDefaults(HikariDataSource pool, ReplicaRouterProperties.Timeouts timeouts,
+			Duration statement) {
 		long borrow = timeouts.getBorrow().toMillis();
 		pool.setConnectionTimeout(borrow);
 		pool.setValidationTimeout(Math.min(pool.getValidationTimeout(), borrow));
 		String connect = seconds(timeouts.getConnect());
 		pool.addDataSourceProperty("connectTimeout", connect);
 		pool.addDataSourceProperty("loginTimeout", connect);
-		pool.addDataSourceProperty("socketTimeout", seconds(timeouts.getSocket()));
+		pool.addDataSourceProperty("socketTimeout", seconds(StatementTimeouts.socketTimeout(timeouts.getSocket(), statement)));
+		StatementTimeouts.applyDefault(pool, statement);
+	}
+
+	/**
+	 * Return a replica's statement timeout: its own, else the one of every replica.
+	 */
+	static Duration statementTimeout(Replica replica, ReplicaRouterProperties.Timeouts timeouts) {
+		Duration own = replica.getTimeouts().getStatement();
+		return (own != null) ? own : timeouts.getStatement();
 	}
 
 	private static String seconds(Duration duration) {

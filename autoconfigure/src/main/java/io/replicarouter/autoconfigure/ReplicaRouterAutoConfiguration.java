@@ -12,6 +12,7 @@ import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.jdbc.DriverLogMasking;
+import io.replicarouter.jdbc.StatementTimeouts;
 import io.replicarouter.jdbc.TransportSecurity;
 import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.HealthThresholds;
@@ -117,6 +118,8 @@ public final class ReplicaRouterAutoConfiguration {
 			if (pgBouncer.isEnabled()) {
 				NodePoolFactory.disableServerPreparedStatements(pool);
 			}
+			StatementTimeouts.reconcile(pool, NodePoolFactory.statementTimeout(replica, properties.getTimeouts()),
+					pgBouncer.isEnabled(), ReplicaRouterProperties.PREFIX + ".timeouts.statement");
 			String name = NodePoolFactory.nodeName(replica, index);
 			customize(customizers, name, NodeRole.REPLICA, pool);
 			replicas.add(new DataSourceNode(name, NodeRole.REPLICA, pool, pool.getJdbcUrl(), replica.getWeight()));

@@ -29,7 +29,14 @@ public final class SettingsValidator {
 					"it is negative (" + maxLagBytes + ")", "Set a size such as 64MB, or remove it for no limit.");
 		}
 		positive(problems, prefix + ".timeouts.connect", router.getTimeouts().getConnect(), "for example 2s");
-		positive(problems, prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 5s");
+		positive(problems, prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 15s");
+		notNegative(problems, prefix + ".timeouts.statement", router.getTimeouts().getStatement());
+		for (int index = 0; index < router.getReplicas().size(); index++) {
+			Duration statement = router.getReplicas().get(index).getTimeouts().getStatement();
+			if (statement != null) {
+				notNegative(problems, prefix + ".replicas[" + index + "].timeouts.statement", statement);
+			}
+		}
 		atLeast(problems, prefix + ".timeouts.borrow", router.getTimeouts().getBorrow(), Duration.ofMillis(250),
 				"Hikari's smallest connection timeout");
 		if (router.getRetry().getMaxAttempts() < 1) {
@@ -112,6 +119,13 @@ public final class SettingsValidator {
 		if (value.isNegative() || value.isZero()) {
 			problems.add(property,
 					"it is " + value + " but must be longer than zero", "Set a positive duration, " + example + ".");
+		}
+	}
+
+	private static void notNegative(ConfigurationProblems problems, String property, Duration value) {
+		if (value.isNegative()) {
+			problems.add(property, "it is " + value + " but must not be negative",
+					"Set a duration such as 10s, or 0 for no statement timeout.");
 		}
 	}
 
