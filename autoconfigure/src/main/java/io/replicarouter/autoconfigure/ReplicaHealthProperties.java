@@ -29,10 +29,10 @@ public class ReplicaHealthProperties {
 	/**
 	 * Failed or timed-out probes in a row after which a node is down: out of rotation, and
 	 * its connections in use aborted. A failure that shows the server is gone (connection
-	 * refused or reset, shutdown) takes it down at once. 3 at the default probe interval and
-	 * timeout means a stalled node is down within about 4.5 s, while one slow probe (an I/O
-	 * spike, a GC pause of the application) no longer takes a node out of rotation; failures
-	 * in use by the application count too.
+	 * refused or reset, shutdown) takes it down at once. A suspect node is probed again at
+	 * once, so 3 at the default probe interval and timeout means a stalled node is down
+	 * within about 5 s, while one slow probe (an I/O spike, a GC pause of the application)
+	 * no longer takes a node out of rotation; failures in use by the application count too.
 	 */
 	private int failureThreshold = 3;
 

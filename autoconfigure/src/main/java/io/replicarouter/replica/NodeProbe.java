@@ -133,6 +133,7 @@ final class NodeProbe implements AutoCloseable {
 		properties.setProperty("connectTimeout", seconds);
 		properties.setProperty("loginTimeout", seconds);
 		properties.setProperty("socketTimeout", String.valueOf(seconds(this.timeout) + 1));
+		// The socket timeout proper is set below in milliseconds, once connected.
 		properties.putIfAbsent("ApplicationName", APPLICATION_NAME);
 		// No server-side prepared statements: the probe must also work through PgBouncer.
 		properties.setProperty("prepareThreshold", "0");
@@ -143,6 +144,11 @@ final class NodeProbe implements AutoCloseable {
 			throw new SQLException("No JDBC driver accepts the URL of " + this.node.name(), "08001");
 		}
 		connection.setAutoCommit(true);
+		// A server that does not answer at all (a black hole) fails the probe half a second
+		// after the query timeout, rather than a whole second (the driver's socketTimeout
+		// takes whole seconds); a server that is only slow answers the query timeout's
+		// cancel within that half second (SQLSTATE 57014).
+		connection.setNetworkTimeout(Runnable::run, seconds(this.timeout) * 1000 + 500);
 		return connection;
 	}
 

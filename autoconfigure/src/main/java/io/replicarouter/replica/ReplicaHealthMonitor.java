@@ -150,6 +150,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	public void reportFailure(DataSourceNode node, Throwable failure) {
 		long reportedAt = System.nanoTime();
 		NodeHealth next;
+		boolean wentDown;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
 			if (previous == null) {
@@ -157,12 +158,31 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 			}
 			next = this.transitions.failedInUse(previous, failure);
 			publish(next, previous);
+			wentDown = next.state() == NodeState.DOWN && previous.state() != NodeState.DOWN;
 		}
 		if (next.state() == NodeState.DOWN) {
 			// Only a node that is down loses its pooled connections: re-establishing a whole
 			// pool on a node that was merely slow once would add to its load.
 			this.failureReportedAt.put(node.name(), reportedAt);
 			evictIdleConnections(node);
+		}
+		if (wentDown) {
+			// Its other connections in use wait on the same node: abort them now rather than at
+			// its next probe, which backs off. Not on the reporting thread, which is the
+			// application's, in the middle of its own connection's failure.
+			ScheduledExecutorService executor = this.scheduler;
+			Runnable notify = () -> this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+			if (executor != null && !executor.isShutdown()) {
+				try {
+					executor.execute(notify);
+					return;
+				}
+				catch (java.util.concurrent.RejectedExecutionException ex) {
+					// Stopping: nothing left to abort for.
+					return;
+				}
+			}
+			notify.run();
 		}
 	}
 
@@ -282,10 +302,10 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	}
 
 	/**
-	 * Call the listener, on the probing thread, whenever a probe of a node fails and the
-	 * node is down: it stopped answering, or failed or answered too slowly as many probes in
-	 * a row as the failure threshold. A node that is only suspect (fewer failures in a row)
-	 * is not handed over.
+	 * Call the listener, on a probing thread, whenever a probe of a node fails and the node
+	 * is down (it stopped answering, or failed or answered too slowly as many probes in a
+	 * row as the failure threshold), and when a failure reported in use takes a node down. A
+	 * node that is only suspect (fewer failures in a row) is not handed over.
 	 * @param listener receives the node, a replica or the primary
 	 */
 	public void onNodeStoppedAnswering(Consumer<DataSourceNode> listener) {
@@ -331,8 +351,10 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		long interval = this.settings.probeInterval().toMillis();
 		int failures = (current != null) ? current.consecutiveFailures() : 0;
 		if (failures == 0 || current.state() != NodeState.DOWN) {
-			// A suspect node is probed at the usual pace: the next failures decide sooner.
-			return interval;
+			// A suspect node is probed again at once: the next failures decide soon whether it
+			// is down (a probe that failed already took up to the probe timeout). One kept in
+			// rotation despite slow probes is probed at the usual pace.
+			return (failures > 0 && failures < this.settings.failureThreshold()) ? 0 : interval;
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
 		return Math.min(backoff, this.settings.maxBackoff().toMillis());

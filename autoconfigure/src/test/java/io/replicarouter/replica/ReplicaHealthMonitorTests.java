@@ -113,6 +113,27 @@ class ReplicaHealthMonitorTests {
 		assertThat(stoppedAnswering).containsExactly(replica);
 	}
 
+	@Test
+	void aFailureInUseThatShowsTheServerGoneTakesItDownAndAbortsItsOtherReads() throws SQLException {
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, answering(false),
+				"jdbc:postgresql://p/db", 1);
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, answering(true),
+				"jdbc:postgresql://r/db", 1);
+		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
+				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
+						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		List<DataSourceNode> stoppedAnswering = new CopyOnWriteArrayList<>();
+		monitor.onNodeStoppedAnswering(stoppedAnswering::add);
+		monitor.probeAll();
+		assertThat(monitor.eligibleReplicas()).hasSize(1);
+		monitor.reportFailure(replica, new SQLException("An I/O error occurred while sending to the backend.",
+				"08006", new java.io.EOFException()));
+		assertThat(monitor.replicaHealth().get(0).state()).isEqualTo(NodeState.DOWN);
+		assertThat(stoppedAnswering).containsExactly(replica);
+		monitor.reportFailure(replica, new SQLException("Connection refused", "08001"));
+		assertThat(stoppedAnswering).as("only when it goes down").containsExactly(replica);
+	}
+
 	/**
 	 * A pool whose connections answer the probe: a primary, or a replica that replayed
 	 * everything, of cluster 42.
