@@ -42,6 +42,8 @@ class ReplicaOverloadIT {
 
 	private static final Duration LOAD = Duration.ofSeconds(10);
 
+	private static final int THREADS = 8;
+
 	@RegisterExtension
 	static final PostgresReplicationClusterExtension extension = PostgresReplicationClusterExtension.withReplicas(2);
 
@@ -141,6 +143,48 @@ class ReplicaOverloadIT {
 		assertThat(poolStatuses).as("connectionPools health shows the saturation").contains("DEGRADED");
 		assertThat(saturatedPools).as("saturated pools").anyMatch((name) -> name.startsWith("replica-"));
 		assertThat(counts.reads()).isPositive();
+	}
+
+	@Test
+	void replicaWhosePoolIsExhaustedIsSkippedByEachReadButStaysInRotation() throws Exception {
+		this.context = RouterTestApplication.start(extension.cluster());
+		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
+		ReplicaFaultsUnderReadLoadIT.await(Duration.ofSeconds(20), () -> monitor.eligibleReplicas().size() == 2);
+		DatabaseNodes nodes = this.context.getBean(DatabaseNodes.class);
+		HikariDataSource busy = (HikariDataSource) nodes.replicas().get(0).dataSource();
+		RoutingStatistics statistics = this.context.getBean(RoutingStatistics.class);
+		Queries queries = this.context.getBean(Queries.class);
+		List<java.sql.Connection> held = new ArrayList<>();
+		AtomicInteger fewestEligible = new AtomicInteger(Integer.MAX_VALUE);
+		ReadLoad.Counts counts;
+		List<Throwable> errors;
+		long busySkipsBefore = statistics.busySkips();
+		try (ReadLoad load = new ReadLoad(THREADS, queries::readOnly)) {
+			// Every connection of replica-1's pool taken, as by long work of other threads.
+			for (int i = 0; i < busy.getMaximumPoolSize(); i++) {
+				held.add(busy.getConnection());
+			}
+			long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+			while (System.nanoTime() < deadline) {
+				fewestEligible.accumulateAndGet(monitor.eligibleReplicas().size(), Math::min);
+				Thread.sleep(50);
+			}
+			counts = load.counts();
+			errors = load.errors();
+		}
+		finally {
+			for (java.sql.Connection connection : held) {
+				connection.close();
+			}
+		}
+		long busySkips = statistics.busySkips() - busySkipsBefore;
+		System.out.println("replica-1's pool exhausted for 6 s under " + THREADS + " threads: " + counts
+				+ ", busy skips " + busySkips + ", replica-1 " + monitor.replicaHealth().get(0));
+		assertThat(busySkips).as("reads skipped the busy replica").isPositive();
+		assertThat(fewestEligible.get()).as("the busy replica stayed in rotation").isEqualTo(2);
+		assertThat(monitor.replicaHealth().get(0).consecutiveFailures()).isZero();
+		assertThat(counts.failures()).as("failed reads (%s): %s", counts, errors).isZero();
+		assertThat(counts.primaryShare()).as("primary's share of reads (%s)", counts).isLessThan(0.05);
 	}
 
 }
