@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.replicarouter.routing.ConnectionFailures;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.ReplicaCandidate;
@@ -41,8 +42,15 @@ import org.springframework.util.Assert;
  * the snapshot this monitor publishes after each probe: no query runs on the transaction
  * path.
  * <p>
- * The first round of probes runs when the monitor starts, so routing begins with known
- * state; an unreachable node does not stop the application from starting.
+ * A node that served leaves its state for {@link NodeState#DOWN} only after the failure
+ * threshold of failed probes (or failures in use) in a row, or at once when a failure shows
+ * its server gone; see {@link NodeHealthTransitions}. Only then are its connections in use
+ * handed to the {@linkplain #onNodeStoppedAnswering stopped-answering listeners}.
+ * <p>
+ * The first round of probes runs when the monitor starts ({@link #start()}, after every
+ * bean was created); until its first successful probe a replica is not in rotation, so
+ * reads made while the context refreshes take the fallback. An unreachable node does not
+ * stop the application from starting.
  */
 public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
@@ -148,6 +156,12 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	@Override
 	public void reportFailure(DataSourceNode node, Throwable failure) {
+		if (ConnectionFailures.isClosedLocally(failure)) {
+			// No news of the node: the connection was closed on this side (aborted when the
+			// node went down, evicted), possibly long ago. Counting it could take a node that
+			// recovered since out of rotation again.
+			return;
+		}
 		long reportedAt = System.nanoTime();
 		NodeHealth next;
 		boolean wentDown;

@@ -98,6 +98,11 @@ public final class ConnectionFailures {
 	 * @return whether the server is gone
 	 */
 	public static boolean isServerGone(Throwable failure) {
+		if (failure instanceof SQLTransientConnectionException) {
+			// A pool's borrow timeout carries the pool's last failure to connect, which may be
+			// old (Hikari keeps it until a connection succeeds): no proof the server is gone now.
+			return false;
+		}
 		for (Throwable ex : related(failure)) {
 			if (ex instanceof SQLException sql && sql.getSQLState() != null
 					&& (sql.getSQLState().equals("57P01") || sql.getSQLState().equals("57P02")
@@ -122,6 +127,32 @@ public final class ConnectionFailures {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Return whether the failure says nothing about the node: the connection had already
+	 * been closed on this side (SQLSTATE 08003, "This connection has been closed"), by the
+	 * router aborting it, by the pool evicting it, or by the driver after an earlier error,
+	 * which was reported then. Such a failure may surface long after the node recovered.
+	 * @param failure the failure
+	 * @return whether only a locally closed connection failed
+	 */
+	public static boolean isClosedLocally(Throwable failure) {
+		boolean closed = false;
+		for (Throwable ex : related(failure)) {
+			if (ex instanceof java.io.IOException) {
+				return false;
+			}
+			if (ex instanceof SQLException sql && sql.getSQLState() != null) {
+				if (sql.getSQLState().equals("08003")) {
+					closed = true;
+				}
+				else if (isConnectionState(sql.getSQLState())) {
+					return false;
+				}
+			}
+		}
+		return closed;
 	}
 
 	/**

@@ -134,6 +134,23 @@ class ReplicaHealthMonitorTests {
 		assertThat(stoppedAnswering).as("only when it goes down").containsExactly(replica);
 	}
 
+	@Test
+	void aConnectionClosedOnThisSideIsNoNewsOfTheNode() throws SQLException {
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, answering(false),
+				"jdbc:postgresql://p/db", 1);
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, answering(true),
+				"jdbc:postgresql://r/db", 1);
+		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
+				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
+						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		monitor.probeAll();
+		for (int i = 0; i < 5; i++) {
+			monitor.reportFailure(replica, new SQLException("This connection has been closed.", "08003"));
+		}
+		assertThat(monitor.replicaHealth().get(0).state()).isEqualTo(NodeState.UP);
+		assertThat(monitor.replicaHealth().get(0).consecutiveFailures()).isZero();
+	}
+
 	/**
 	 * A pool whose connections answer the probe: a primary, or a replica that replayed
 	 * everything, of cluster 42.

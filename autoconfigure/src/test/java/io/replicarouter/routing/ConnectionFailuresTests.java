@@ -34,7 +34,8 @@ class ConnectionFailuresTests {
 		SQLTransientConnectionException timeout = new SQLTransientConnectionException(TIMED_OUT, "08001", refused);
 		assertThat(ConnectionFailures.isPoolBusy(timeout)).isFalse();
 		assertThat(ConnectionFailures.isNodeFailure(timeout)).isTrue();
-		assertThat(ConnectionFailures.isServerGone(timeout)).isTrue();
+		assertThat(ConnectionFailures.isServerGone(timeout)).as("the pool's last failure may be old").isFalse();
+		assertThat(ConnectionFailures.isServerGone(refused)).isTrue();
 		SQLException loginTimedOut = new SQLException("The connection attempt failed.", "08001",
 				new SocketTimeoutException("Read timed out"));
 		SQLTransientConnectionException slowLogin = new SQLTransientConnectionException(TIMED_OUT, "08001",
@@ -55,6 +56,19 @@ class ConnectionFailuresTests {
 		assertThat(ConnectionFailures.isServerGone(new SQLException("I/O error", "08006",
 				new SocketTimeoutException("Read timed out")))).isFalse();
 		assertThat(ConnectionFailures.isServerGone(new SQLException("canceling statement", "57014"))).isFalse();
+	}
+
+	@Test
+	void connectionClosedOnThisSideSaysNothingOfTheNode() {
+		SQLException closed = new SQLException("This connection has been closed.", "08003");
+		assertThat(ConnectionFailures.isClosedLocally(closed)).isTrue();
+		assertThat(ConnectionFailures.isNodeFailure(closed)).as("still run again elsewhere").isTrue();
+		assertThat(ConnectionFailures.isClosedLocally(new SQLException("I/O error", "08006", new EOFException())))
+			.isFalse();
+		SQLException both = new SQLException("This connection has been closed.", "08003");
+		both.setNextException(new SQLException("I/O error", "08006"));
+		both.addSuppressed(new SQLException("terminating connection", "57P01"));
+		assertThat(ConnectionFailures.isClosedLocally(both)).isFalse();
 	}
 
 	@Test
