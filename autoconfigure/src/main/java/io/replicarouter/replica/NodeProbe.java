@@ -133,6 +133,10 @@ final class NodeProbe implements AutoCloseable {
 		properties.setProperty("connectTimeout", seconds);
 		properties.setProperty("loginTimeout", seconds);
 		properties.setProperty("socketTimeout", String.valueOf(seconds(this.timeout) + 1));
+		// When the query timeout fires, the driver sends a cancel request and waits for the
+		// server to close it before the statement returns: 10 s by default, for ever longer
+		// than the probe may take when the server is stalled.
+		properties.setProperty("cancelSignalTimeout", String.valueOf(seconds(this.timeout)));
 		// The socket timeout proper is set below in milliseconds, once connected.
 		properties.putIfAbsent("ApplicationName", APPLICATION_NAME);
 		// No server-side prepared statements: the probe must also work through PgBouncer.
