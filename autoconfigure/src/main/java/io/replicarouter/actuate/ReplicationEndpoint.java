@@ -82,6 +82,7 @@ public class ReplicationEndpoint {
 		body.put("transactionRetries", statistics.transactionRetries());
 		body.put("writeRetries", statistics.writeRetries());
 		body.put("fallbacksRefused", statistics.fallbacksRefused());
+		body.put("busySkips", statistics.busySkips());
 		body.put("settings", this.settings);
 		return body;
 	}

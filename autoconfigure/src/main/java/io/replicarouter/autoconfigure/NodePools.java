@@ -1,5 +1,6 @@
 package io.replicarouter.autoconfigure;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,6 +10,7 @@ import io.replicarouter.jdbc.NodePoolFactory;
 import io.replicarouter.jdbc.NodePoolFactory.Connection;
 import io.replicarouter.jdbc.NodePoolFactory.ReplicaPool;
 import io.replicarouter.jdbc.NodePoolFactory.Timeouts;
+import io.replicarouter.jdbc.StatementTimeouts;
 import io.replicarouter.routing.NodeRole;
 import org.jspecify.annotations.Nullable;
 
@@ -81,8 +83,12 @@ final class NodePools {
 		Connection inherited = new Connection((primaryUrl != null) ? primaryUrl : this.primary.url(),
 				this.primary.username(), this.primary.password(), this.primary.driverClassName());
 		ReplicaRouterProperties.Timeouts timeouts = this.settings.router().getTimeouts();
+		Duration statement = (replica.getTimeouts().getStatement() != null) ? replica.getTimeouts().getStatement()
+				: timeouts.getStatement();
 		HikariDataSource pool = this.factory.createReplica(own, inherited,
-				new Timeouts(timeouts.getConnect(), timeouts.getSocket(), timeouts.getBorrow()));
+				new Timeouts(timeouts.getConnect(), timeouts.getSocket(), timeouts.getBorrow(), statement));
+		StatementTimeouts.reconcile(pool, statement, this.settings.pgBouncer().isEnabled(),
+				ReplicaRouterProperties.PREFIX + ".timeouts.statement");
 		return prepare(pool, name, NodeRole.REPLICA);
 	}
 

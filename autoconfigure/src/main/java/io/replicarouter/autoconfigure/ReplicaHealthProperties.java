@@ -22,9 +22,27 @@ public class ReplicaHealthProperties {
 	private Duration probeInterval = Duration.ofMillis(500);
 
 	/**
-	 * How long a probe (connect and query) may take before the node counts as down.
+	 * How long a probe (connect and query) may take before it counts as failed.
 	 */
 	private Duration probeTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * Failed or timed-out probes in a row after which a node is down: out of rotation, and
+	 * its connections in use aborted. A failure that shows the server is gone (connection
+	 * refused or reset, shutdown) takes it down at once. A suspect node is probed again at
+	 * once, so 3 at the default probe interval and timeout means a stalled node is down
+	 * within about 5 s, while one slow probe (an I/O spike, a GC pause of the application)
+	 * no longer takes a node out of rotation; failures in use by the application count too.
+	 */
+	private int failureThreshold = 3;
+
+	/**
+	 * How many replicas the monitor keeps in rotation although their probes time out: a
+	 * replica that is only slow (it answers the probe's cancel, its connections work) is
+	 * not taken out when fewer would be left in rotation, so that a load spike does not
+	 * move every read onto the primary. Unreachable replicas leave anyway.
+	 */
+	private int minInRotation = 1;
 
 	/**
 	 * Longest time between two probes of a node that is down; the time doubles from the
@@ -58,6 +76,22 @@ public class ReplicaHealthProperties {
 
 	public void setProbeTimeout(Duration probeTimeout) {
 		this.probeTimeout = probeTimeout;
+	}
+
+	public int getFailureThreshold() {
+		return this.failureThreshold;
+	}
+
+	public void setFailureThreshold(int failureThreshold) {
+		this.failureThreshold = failureThreshold;
+	}
+
+	public int getMinInRotation() {
+		return this.minInRotation;
+	}
+
+	public void setMinInRotation(int minInRotation) {
+		this.minInRotation = minInRotation;
 	}
 
 	public Duration getMaxBackoff() {

@@ -171,7 +171,8 @@ public final class ReplicaRouterAutoConfiguration {
 		HealthThresholds thresholds = new HealthThresholds(properties.getMaxLag(),
 				(maxLagBytes != null) ? maxLagBytes.toBytes() : 0);
 		return new ReplicaHealthMonitor(nodes, new MonitorSettings(healthProperties.getProbeInterval(),
-				healthProperties.getProbeTimeout(), healthProperties.getMaxBackoff(), thresholds));
+				healthProperties.getProbeTimeout(), healthProperties.getMaxBackoff(), thresholds,
+				healthProperties.getFailureThreshold(), healthProperties.getMinInRotation()));
 	}
 
 	@Bean

@@ -206,9 +206,22 @@ public class ReplicaRouterProperties {
 
 		/**
 		 * How long a replica may take to answer on an open connection (the driver's socket
-		 * timeout). Raise it for replicas that run long reports.
+		 * timeout): a backstop only. Long queries are bounded by the statement timeout, on
+		 * the server; a stalled replica by its probes, which abort its connections in use
+		 * once it is down. A replica's socket timeout is never less than its statement
+		 * timeout plus 5 s, so that the server's cancel arrives before the socket gives up.
 		 */
-		private Duration socket = Duration.ofSeconds(5);
+		private Duration socket = Duration.ofSeconds(15);
+
+		/**
+		 * Longest a statement may run on a replica, enforced by the server
+		 * ('statement_timeout', set when each replica connection opens): a longer one is
+		 * cancelled with SQLSTATE 57014, which fails the query, not the replica. 10 s keeps
+		 * a runaway read from holding a connection (and its request) for long, while staying
+		 * far above what an OLTP read takes; raise it per replica that runs reports
+		 * ('replica-router.replicas[i].timeouts.statement'). 0 sets none.
+		 */
+		private Duration statement = Duration.ofSeconds(10);
 
 		/**
 		 * How long borrowing a connection from a replica pool may wait (Hikari's
@@ -230,6 +243,14 @@ public class ReplicaRouterProperties {
 
 		public void setSocket(Duration socket) {
 			this.socket = socket;
+		}
+
+		public Duration getStatement() {
+			return this.statement;
+		}
+
+		public void setStatement(Duration statement) {
+			this.statement = statement;
 		}
 
 		public Duration getBorrow() {
@@ -373,6 +394,15 @@ public class ReplicaRouterProperties {
 		 */
 		private Map<String, String> hikari = new LinkedHashMap<>();
 
+		/**
+		 * Timeouts of this replica only.
+		 */
+		private final ReplicaTimeouts timeouts = new ReplicaTimeouts();
+
+		public ReplicaTimeouts getTimeouts() {
+			return this.timeouts;
+		}
+
 		public @Nullable String getName() {
 			return this.name;
 		}
@@ -441,6 +471,28 @@ public class ReplicaRouterProperties {
 	 */
 	static String nodeName(Replica replica, int index) {
 		return "replica-" + replicaName(replica, index);
+	}
+
+	/**
+	 * Timeouts of one replica's pool, overriding 'replica-router.timeouts.*'.
+	 */
+	public static class ReplicaTimeouts {
+
+		/**
+		 * Longest a statement may run on this replica ('statement_timeout'), for example
+		 * longer on a replica that serves reports. Defaults to
+		 * 'replica-router.timeouts.statement'; 0 sets none.
+		 */
+		private @Nullable Duration statement;
+
+		public @Nullable Duration getStatement() {
+			return this.statement;
+		}
+
+		public void setStatement(@Nullable Duration statement) {
+			this.statement = statement;
+		}
+
 	}
 
 }

@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  */
 public final class SettingsValidator {
 
+	private static final String STATEMENT_TIMEOUT_FIX = "Set a duration such as 10s, or 0 for no statement timeout.";
+
 	private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
 	private SettingsValidator() {
@@ -55,7 +57,16 @@ public final class SettingsValidator {
 					"it is negative (" + maxLagBytes + ")", "Set a size such as 64MB, or remove it for no limit.");
 		}
 		positive(problems, prefix + ".timeouts.connect", router.getTimeouts().getConnect(), "for example 2s");
-		positive(problems, prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 5s");
+		positive(problems, prefix + ".timeouts.socket", router.getTimeouts().getSocket(), "for example 15s");
+		notNegative(problems, prefix + ".timeouts.statement", router.getTimeouts().getStatement(),
+				STATEMENT_TIMEOUT_FIX);
+		for (int index = 0; index < router.getReplicas().size(); index++) {
+			Duration statement = router.getReplicas().get(index).getTimeouts().getStatement();
+			if (statement != null) {
+				notNegative(problems, prefix + ".replicas[" + index + "].timeouts.statement", statement,
+						STATEMENT_TIMEOUT_FIX);
+			}
+		}
 		atLeast(problems, prefix + ".timeouts.borrow", router.getTimeouts().getBorrow(), Duration.ofMillis(250),
 				"Hikari's smallest connection timeout");
 		if (router.getRetry().getMaxAttempts() < 1) {
@@ -77,6 +88,16 @@ public final class SettingsValidator {
 		positive(problems, ReplicaHealthProperties.PREFIX + ".probe-timeout", health.getProbeTimeout(), "for example 1s");
 		atLeast(problems, ReplicaHealthProperties.PREFIX + ".max-backoff", health.getMaxBackoff(), health.getProbeInterval(),
 				ReplicaHealthProperties.PREFIX + ".probe-interval");
+		if (health.getFailureThreshold() < 1) {
+			problems.add(ReplicaHealthProperties.PREFIX + ".failure-threshold",
+					"it is " + health.getFailureThreshold() + " but must be at least 1",
+					"Set how many failed probes in a row take a node down, for example 3.");
+		}
+		if (health.getMinInRotation() < 0) {
+			problems.add(ReplicaHealthProperties.PREFIX + ".min-in-rotation",
+					"it is " + health.getMinInRotation() + " but must not be negative",
+					"Set how many slow replicas stay in rotation, for example 1, or 0 for none.");
+		}
 		double threshold = health.getPoolUsageThreshold();
 		if (!(threshold > 0 && threshold <= 1)) {
 			problems.add(ReplicaHealthProperties.PREFIX + ".pool-usage-threshold",

@@ -157,7 +157,9 @@ public final class NodePoolFactory {
 		String connect = seconds(timeouts.connect());
 		pool.addDataSourceProperty("connectTimeout", connect);
 		pool.addDataSourceProperty("loginTimeout", connect);
-		pool.addDataSourceProperty("socketTimeout", seconds(timeouts.socket()));
+		pool.addDataSourceProperty("socketTimeout",
+				seconds(StatementTimeouts.socketTimeout(timeouts.socket(), timeouts.statement())));
+		StatementTimeouts.applyDefault(pool, timeouts.statement());
 	}
 
 	private static String seconds(Duration duration) {
@@ -209,8 +211,9 @@ public final class NodePoolFactory {
 	 * @param connect connect and login timeout
 	 * @param socket socket timeout
 	 * @param borrow Hikari's connection timeout
+	 * @param statement the server-side statement timeout, zero for none
 	 */
-	public record Timeouts(Duration connect, Duration socket, Duration borrow) {
+	public record Timeouts(Duration connect, Duration socket, Duration borrow, Duration statement) {
 	}
 
 }

@@ -86,11 +86,12 @@ public final class NodeHealth implements ReplicaCandidate {
 
 	/**
 	 * Return whether the node may serve what its role asks of it: for a replica, whether it
-	 * is in rotation.
+	 * is in rotation. Only a node whose last probe found it {@link NodeState#UP} is: a
+	 * replica not probed successfully yet is not, since its lag and role are unknown.
 	 * @return whether the node is usable
 	 */
 	public boolean isEligible() {
-		return this.state == NodeState.UP || this.state == NodeState.UNKNOWN;
+		return this.state == NodeState.UP;
 	}
 
 	/**
@@ -150,7 +151,9 @@ public final class NodeHealth implements ReplicaCandidate {
 	}
 
 	/**
-	 * Return how many probes or reported failures in a row found the node unreachable.
+	 * Return how many probes or reported failures in a row found the node unreachable or
+	 * too slow. A node that served stays in its state until the health's failure threshold
+	 * is reached, unless the server is certainly gone.
 	 * @return the count, 0 when the last probe succeeded
 	 */
 	public int consecutiveFailures() {

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.replicarouter.jdbc.JdbcUrls;
+import io.replicarouter.routing.ConnectionFailures;
 import io.replicarouter.routing.DataSourceNode;
+import io.replicarouter.routing.NodeRole;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,12 +18,28 @@ import org.jspecify.annotations.Nullable;
  * {@link Clock}, so every transition can be tested without a server or a sleep.
  * <p>
  * Keeps what the transitions need to remember between probes: the primary's WAL history
- * (the basis of replica lag in time) and the identity of the server answering for the
- * primary. Called under the monitor's publish lock.
+ * (the basis of replica lag in time), the identity of the server answering for the primary
+ * and its cluster's system identifier. Called under the monitor's publish lock.
+ * <p>
+ * <b>Damping.</b> A node that served (in rotation, or a primary that answered) leaves its
+ * state for {@link NodeState#DOWN} only after {@code failureThreshold} failures in a row,
+ * probes or failures in use, or at once when a failure shows the server is gone
+ * ({@link ConnectionFailures#isServerGone}: refused, reset, end of stream, shutdown). Until
+ * then it keeps its state and says in its detail that it is suspect. A node never yet
+ * probed successfully, or already down, is down at the first failure. A replica whose
+ * probes only time out (the server answered the cancel: it is slow, its connections work)
+ * is kept in rotation when taking it out would leave fewer than {@code minInRotation}
+ * replicas there.
  */
 final class NodeHealthTransitions {
 
+	private static final String SUSPECT = "; suspect: ";
+
 	private final HealthThresholds thresholds;
+
+	private final int failureThreshold;
+
+	private final int minInRotation;
 
 	private final Clock clock;
 
@@ -29,8 +47,16 @@ final class NodeHealthTransitions {
 
 	private @Nullable String primaryIdentity;
 
+	private @Nullable String primarySystemIdentifier;
+
 	NodeHealthTransitions(HealthThresholds thresholds, Clock clock) {
+		this(thresholds, 3, 1, clock);
+	}
+
+	NodeHealthTransitions(HealthThresholds thresholds, int failureThreshold, int minInRotation, Clock clock) {
 		this.thresholds = thresholds;
+		this.failureThreshold = Math.max(1, failureThreshold);
+		this.minInRotation = Math.max(0, minInRotation);
 		this.clock = clock;
 	}
 
@@ -44,6 +70,9 @@ final class NodeHealthTransitions {
 		Instant at = this.clock.instant();
 		String previousIdentity = this.primaryIdentity;
 		this.primaryIdentity = result.serverIdentity();
+		if (result.systemIdentifier() != null) {
+			this.primarySystemIdentifier = result.systemIdentifier();
+		}
 		if (result.inRecovery()) {
 			return new Transition(new NodeHealth(node, NodeState.DEMOTED,
 					"in recovery (a read-only standby): writes fail fast", true, result.replayLsn(),
@@ -68,6 +97,16 @@ final class NodeHealthTransitions {
 	 */
 	NodeHealth replicaProbed(DataSourceNode node, ProbeResult result, NodeHealth previous, boolean poolReconnected) {
 		Instant at = this.clock.instant();
+		String cluster = result.systemIdentifier();
+		String primaryCluster = this.primarySystemIdentifier;
+		if (cluster != null && primaryCluster != null && !cluster.equals(primaryCluster)) {
+			return new NodeHealth(node, NodeState.MISCONFIGURED, "belongs to another cluster: its system_identifier is "
+					+ cluster + " but the primary's (spring.datasource.url) is " + primaryCluster
+					+ ", so it does not stream from this primary and its data and WAL positions are not the primary's."
+					+ " Point its URL at a standby of this primary, or re-create it from this primary"
+					+ " (pg_basebackup)", result.inRecovery(), result.replayLsn(), result.receiveLsn(), 0, Duration.ZERO,
+					at, at, 0);
+		}
 		if (!result.inRecovery()) {
 			String detail = sameServer(result.serverIdentity(), this.primaryIdentity)
 					? "it is the primary itself (same server as spring.datasource.url), so it must never serve reads"
@@ -99,13 +138,20 @@ final class NodeHealthTransitions {
 	}
 
 	/**
-	 * A probe of a node failed: it stopped answering, or answers too slowly to be used.
+	 * A probe of a node failed: it stopped answering, answers too slowly, or the server is
+	 * gone.
 	 * @param previous the node's health before the probe
 	 * @param failure what failed
-	 * @return the node's next health
+	 * @param othersInRotation how many other replicas are in rotation now (ignored for the
+	 * primary)
+	 * @return the node's next health: {@link NodeState#DOWN} once it must leave, else its
+	 * previous state, marked suspect
 	 */
-	NodeHealth probeFailed(NodeHealth previous, Throwable failure) {
-		return down(previous, "probe failed: " + describe(failure));
+	NodeHealth probeFailed(NodeHealth previous, Throwable failure, int othersInRotation) {
+		// The probe's own query timeout fired and the server cancelled the query: it is
+		// slow, not gone, and its connections still work.
+		boolean slow = ConnectionFailures.isStatementCancelled(failure);
+		return failed(previous, failure, slow ? "probe timed out" : "probe failed", slow, othersInRotation);
 	}
 
 	/**
@@ -115,13 +161,50 @@ final class NodeHealthTransitions {
 	 * @return the node's next health
 	 */
 	NodeHealth failedInUse(NodeHealth previous, Throwable failure) {
-		return down(previous, "failed in use: " + describe(failure));
+		return failed(previous, failure, "failed in use", false, Integer.MAX_VALUE);
 	}
 
-	private NodeHealth down(NodeHealth previous, String detail) {
+	private NodeHealth failed(NodeHealth previous, Throwable failure, String what, boolean slow,
+			int othersInRotation) {
+		int failures = previous.consecutiveFailures() + 1;
+		String reason = what + ": " + describe(failure);
+		NodeState state = previous.state();
+		boolean gone = ConnectionFailures.isServerGone(failure);
+		if (state == NodeState.UNKNOWN || state == NodeState.DOWN || gone) {
+			// Never seen healthy, already down, or certainly gone: nothing to wait for.
+			return down(previous, reason + (gone && state != NodeState.DOWN ? " (the server is gone)" : ""),
+					failures);
+		}
+		String base = baseDetail(previous.detail());
+		if (failures < this.failureThreshold) {
+			return suspect(previous, base + SUSPECT + failures + " of " + this.failureThreshold
+					+ " failures in a row before it is down; " + reason, failures);
+		}
+		if (slow && state == NodeState.UP && previous.node().role() == NodeRole.REPLICA
+				&& othersInRotation < this.minInRotation) {
+			return suspect(previous, base + SUSPECT + "kept in rotation despite " + failures
+					+ " slow probes in a row: it is one of the last " + this.minInRotation
+					+ " replicas in rotation (replica-router.health.min-in-rotation) and its connections still work; "
+					+ reason, failures);
+		}
+		return down(previous, reason + (failures > 1 ? " (" + failures + " failures in a row)" : ""), failures);
+	}
+
+	private NodeHealth suspect(NodeHealth previous, String detail, int failures) {
+		return new NodeHealth(previous.node(), previous.state(), detail, previous.inRecovery(), previous.walLsn(),
+				previous.receiveLsn(), previous.lagBytes(), previous.lag(), this.clock.instant(),
+				previous.lastSuccess(), failures);
+	}
+
+	private NodeHealth down(NodeHealth previous, String detail, int failures) {
 		return new NodeHealth(previous.node(), NodeState.DOWN, detail, previous.inRecovery(), previous.walLsn(),
 				previous.receiveLsn(), previous.lagBytes(), previous.lag(), this.clock.instant(),
-				previous.lastSuccess(), previous.consecutiveFailures() + 1);
+				previous.lastSuccess(), failures);
+	}
+
+	private static String baseDetail(String detail) {
+		int suspect = detail.indexOf(SUSPECT);
+		return (suspect >= 0) ? detail.substring(0, suspect) : detail;
 	}
 
 	/**

@@ -39,7 +39,15 @@ final class NodeProbe implements AutoCloseable {
 
 	private final Duration timeout;
 
+	private static final String SYSTEM_IDENTIFIER_QUERY = "select system_identifier::text from pg_control_system()";
+
 	private @Nullable Connection connection;
+
+	/**
+	 * The cluster's system identifier, read once per probe connection (it cannot change
+	 * while one server answers it); {@code null} when it could not be read.
+	 */
+	private @Nullable String systemIdentifier;
 
 	private boolean borrowed;
 
@@ -60,7 +68,7 @@ final class NodeProbe implements AutoCloseable {
 				try (ResultSet result = statement.executeQuery(QUERY)) {
 					result.next();
 					return new ProbeResult(result.getBoolean(1), lsn(result, 2), lsn(result, 3), lsn(result, 4),
-							result.getString(5));
+							result.getString(5), this.systemIdentifier);
 				}
 			}
 			finally {
@@ -85,8 +93,30 @@ final class NodeProbe implements AutoCloseable {
 		if (current == null) {
 			current = open();
 			this.connection = current;
+			this.systemIdentifier = systemIdentifier(current);
 		}
 		return current;
+	}
+
+	/**
+	 * Read the cluster's {@code system_identifier} (PostgreSQL 9.6+). A server or a role
+	 * that does not allow it leaves the identity unchecked rather than the node unprobed;
+	 * a timeout or a broken connection fails the probe as any query would.
+	 */
+	private @Nullable String systemIdentifier(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(seconds(this.timeout));
+			try (ResultSet result = statement.executeQuery(SYSTEM_IDENTIFIER_QUERY)) {
+				return result.next() ? result.getString(1) : null;
+			}
+		}
+		catch (SQLException ex) {
+			String state = ex.getSQLState();
+			if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
+				throw ex;
+			}
+			return null;
+		}
 	}
 
 	private Connection open() throws SQLException {
@@ -103,6 +133,11 @@ final class NodeProbe implements AutoCloseable {
 		properties.setProperty("connectTimeout", seconds);
 		properties.setProperty("loginTimeout", seconds);
 		properties.setProperty("socketTimeout", String.valueOf(seconds(this.timeout) + 1));
+		// When the query timeout fires, the driver sends a cancel request and waits for the
+		// server to close it before the statement returns: 10 s by default, for ever longer
+		// than the probe may take when the server is stalled.
+		properties.setProperty("cancelSignalTimeout", String.valueOf(seconds(this.timeout)));
+		// The socket timeout proper is set below in milliseconds, once connected.
 		properties.putIfAbsent("ApplicationName", APPLICATION_NAME);
 		// No server-side prepared statements: the probe must also work through PgBouncer.
 		properties.setProperty("prepareThreshold", "0");
@@ -113,6 +148,11 @@ final class NodeProbe implements AutoCloseable {
 			throw new SQLException("No JDBC driver accepts the URL of " + this.node.name(), "08001");
 		}
 		connection.setAutoCommit(true);
+		// A server that does not answer at all (a black hole) fails the probe half a second
+		// after the query timeout, rather than a whole second (the driver's socketTimeout
+		// takes whole seconds); a server that is only slow answers the query timeout's
+		// cancel within that half second (SQLSTATE 57014).
+		connection.setNetworkTimeout(Runnable::run, seconds(this.timeout) * 1000 + 500);
 		return connection;
 	}
 

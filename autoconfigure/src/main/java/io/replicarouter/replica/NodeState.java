@@ -6,7 +6,8 @@ package io.replicarouter.replica;
 public enum NodeState {
 
 	/**
-	 * Not probed yet. A replica in this state is in rotation.
+	 * Not probed successfully yet: its role and lag are unknown, so a replica in this state
+	 * is not in rotation (reads take the fallback until its first successful probe).
 	 */
 	UNKNOWN,
 
@@ -23,7 +24,9 @@ public enum NodeState {
 	LAGGING,
 
 	/**
-	 * Unreachable, or its probe failed: out of rotation, probed again with backoff.
+	 * Unreachable: its server is gone (connection refused or reset, shut down), or its
+	 * probes failed or timed out as many times in a row as the failure threshold; out of
+	 * rotation, probed again with backoff.
 	 */
 	DOWN,
 

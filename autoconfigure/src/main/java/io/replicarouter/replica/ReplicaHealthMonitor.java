@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.replicarouter.routing.ConnectionFailures;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.PrimaryOutage;
@@ -43,8 +44,15 @@ import org.springframework.util.Assert;
  * the snapshot this monitor publishes after each probe: no query runs on the transaction
  * path.
  * <p>
- * The first round of probes runs when the monitor starts, so routing begins with known
- * state; an unreachable node does not stop the application from starting.
+ * A node that served leaves its state for {@link NodeState#DOWN} only after the failure
+ * threshold of failed probes (or failures in use) in a row, or at once when a failure shows
+ * its server gone; see {@link NodeHealthTransitions}. Only then are its connections in use
+ * handed to the {@linkplain #onNodeStoppedAnswering stopped-answering listeners}.
+ * <p>
+ * The first round of probes runs when the monitor starts ({@link #start()}, after every
+ * bean was created); until its first successful probe a replica is not in rotation, so
+ * reads made while the context refreshes take the fallback. An unreachable node does not
+ * stop the application from starting.
  */
 public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
@@ -98,7 +106,8 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		this.nodes = nodes;
 		this.settings = settings;
 		this.clock = clock;
-		this.transitions = new NodeHealthTransitions(settings.thresholds(), clock);
+		this.transitions = new NodeHealthTransitions(settings.thresholds(), settings.failureThreshold(),
+				settings.minInRotation(), clock);
 		for (DataSourceNode node : nodes.all()) {
 			this.probes.put(node.name(), new NodeProbe(node, settings.probeTimeout()));
 			this.health.put(node.name(), NodeHealth.unknown(node));
@@ -162,14 +171,47 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	@Override
 	public void reportFailure(DataSourceNode node, Throwable failure) {
-		this.failureReportedAt.put(node.name(), System.nanoTime());
-		evictIdleConnections(node);
+		if (ConnectionFailures.isClosedLocally(failure)) {
+			// No news of the node: the connection was closed on this side (aborted when the
+			// node went down, evicted), possibly long ago. Counting it could take a node that
+			// recovered since out of rotation again.
+			return;
+		}
+		long reportedAt = System.nanoTime();
+		NodeHealth next;
+		boolean wentDown;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
 			if (previous == null) {
 				return;
 			}
-			publish(this.transitions.failedInUse(previous, failure), previous);
+			next = this.transitions.failedInUse(previous, failure);
+			publish(next, previous);
+			wentDown = next.state() == NodeState.DOWN && previous.state() != NodeState.DOWN;
+		}
+		if (next.state() == NodeState.DOWN) {
+			// Only a node that is down loses its pooled connections: re-establishing a whole
+			// pool on a node that was merely slow once would add to its load.
+			this.failureReportedAt.put(node.name(), reportedAt);
+			evictIdleConnections(node);
+		}
+		if (wentDown) {
+			// Its other connections in use wait on the same node: abort them now rather than at
+			// its next probe, which backs off. Not on the reporting thread, which is the
+			// application's, in the middle of its own connection's failure.
+			ScheduledExecutorService executor = this.scheduler;
+			Runnable notify = () -> this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+			if (executor != null && !executor.isShutdown()) {
+				try {
+					executor.execute(notify);
+					return;
+				}
+				catch (java.util.concurrent.RejectedExecutionException ex) {
+					// Stopping: nothing left to abort for.
+					return;
+				}
+			}
+			notify.run();
 		}
 	}
 
@@ -271,16 +313,28 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	}
 
 	private void onFailure(DataSourceNode node, Throwable failure) {
+		NodeHealth next;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
-			publish(this.transitions.probeFailed(previous, failure), previous);
+			int othersInRotation = (int) this.nodes.replicas()
+				.stream()
+				.filter((replica) -> replica != node && !this.drained.contains(replica.name()))
+				.map((replica) -> this.health.get(replica.name()))
+				.filter(NodeHealth::isEligible)
+				.count();
+			next = this.transitions.probeFailed(previous, failure, othersInRotation);
+			publish(next, previous);
 		}
-		this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		if (next.state() == NodeState.DOWN) {
+			this.stoppedAnsweringListeners.forEach((listener) -> listener.accept(node));
+		}
 	}
 
 	/**
-	 * Call the listener, on the probing thread, whenever a probe of a node fails: the node
-	 * stopped answering, or answers too slowly to be used.
+	 * Call the listener, on a probing thread, whenever a probe of a node fails and the node
+	 * is down (it stopped answering, or failed or answered too slowly as many probes in a
+	 * row as the failure threshold), and when a failure reported in use takes a node down. A
+	 * node that is only suspect (fewer failures in a row) is not handed over.
 	 * @param listener receives the node, a replica or the primary
 	 */
 	public void onNodeStoppedAnswering(Consumer<DataSourceNode> listener) {
@@ -338,8 +392,11 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		NodeHealth current = this.snapshot.byName().get(node.name());
 		long interval = this.settings.probeInterval().toMillis();
 		int failures = (current != null) ? current.consecutiveFailures() : 0;
-		if (failures == 0) {
-			return interval;
+		if (failures == 0 || current.state() != NodeState.DOWN) {
+			// A suspect node is probed again at once: the next failures decide soon whether it
+			// is down (a probe that failed already took up to the probe timeout). One kept in
+			// rotation despite slow probes is probed at the usual pace.
+			return (failures > 0 && failures < this.settings.failureThreshold()) ? 0 : interval;
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
 		return Math.min(backoff, this.settings.maxBackoff().toMillis());
@@ -444,9 +501,13 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	 * @param probeTimeout how long a probe may take before the node counts as down
 	 * @param maxBackoff the longest time between two probes of a node that is down
 	 * @param thresholds the lag limits
+	 * @param failureThreshold failed probes (or failures in use) in a row after which a node
+	 * that served is down, unless its server is certainly gone sooner
+	 * @param minInRotation how many replicas the monitor keeps in rotation despite slow
+	 * probes alone
 	 */
 	public record MonitorSettings(Duration probeInterval, Duration probeTimeout, Duration maxBackoff,
-			HealthThresholds thresholds) {
+			HealthThresholds thresholds, int failureThreshold, int minInRotation) {
 
 		/**
 		 * Create settings.
@@ -454,11 +515,28 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		 * @param probeTimeout positive
 		 * @param maxBackoff at least {@code probeInterval}
 		 * @param thresholds the lag limits
+		 * @param failureThreshold at least 1
+		 * @param minInRotation at least 0
 		 */
 		public MonitorSettings {
 			Assert.isTrue(probeInterval.toMillis() > 0, "'probeInterval' must be positive");
 			Assert.isTrue(probeTimeout.toMillis() > 0, "'probeTimeout' must be positive");
 			Assert.isTrue(maxBackoff.compareTo(probeInterval) >= 0, "'maxBackoff' must be at least 'probeInterval'");
+			Assert.isTrue(failureThreshold >= 1, "'failureThreshold' must be at least 1");
+			Assert.isTrue(minInRotation >= 0, "'minInRotation' must not be negative");
+		}
+
+		/**
+		 * Create settings with the default damping: down after 3 failures in a row, and
+		 * never the last replica in rotation for slow probes alone.
+		 * @param probeInterval positive
+		 * @param probeTimeout positive
+		 * @param maxBackoff at least {@code probeInterval}
+		 * @param thresholds the lag limits
+		 */
+		public MonitorSettings(Duration probeInterval, Duration probeTimeout, Duration maxBackoff,
+				HealthThresholds thresholds) {
+			this(probeInterval, probeTimeout, maxBackoff, thresholds, 3, 1);
 		}
 
 	}

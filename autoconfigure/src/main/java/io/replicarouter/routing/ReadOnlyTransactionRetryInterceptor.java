@@ -20,7 +20,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Runs a {@code @Transactional(readOnly = true)} method again when its transaction failed
  * because the replica it ran on went away (connection lost, server shut down or crashed)
  * or cancelled it for a hot-standby conflict. The failed replica is reported to the
- * {@link RoutingTopology}, so the next attempt goes to another replica or the primary.
+ * {@link RoutingTopology}, so the next attempt goes to another replica or the primary. A
+ * statement the server cancelled ({@code statement_timeout}, SQLSTATE 57014) is not a node
+ * failure: such a method is not run again. A pool that was only busy is not reported.
  * <p>
  * Safe because the transaction was read-only: it changed nothing in the database. Only a
  * method that starts its own transaction is re-run, never one that joined an outer
@@ -85,7 +87,10 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 				// A connection that broke under the transaction counts even when the error
 				// no longer says so (Hibernate may swallow it and leave only a transaction
 				// marked rollback-only).
-				boolean nodeFailure = ConnectionFailures.isNodeFailure(ex) || trace.lostConnection();
+				// A statement the server cancelled (statement_timeout, 57014) failed on its own
+				// account: it would fail the same way anywhere, and the replica is fine.
+				boolean nodeFailure = (ConnectionFailures.isNodeFailure(ex) || trace.lostConnection())
+						&& !ConnectionFailures.isStatementCancelled(ex);
 				// A read sent to the primary for read-your-writes or as a fallback may find a
 				// replica when it runs again; one pinned to the primary would only fail again.
 				boolean mayRunElsewhere = !replicas.isEmpty() || (nodeFailure && trace.usedPrimaryInsteadOfReplica());
@@ -99,7 +104,10 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 					throw ex;
 				}
 				if (nodeFailure) {
-					replicas.forEach((replica) -> this.topology.reportFailure(replica, ex));
+					if (!ConnectionFailures.isPoolBusy(ex)) {
+						// A pool that was only busy is no reason to take its replica out of rotation.
+						replicas.forEach((replica) -> this.topology.reportFailure(replica, ex));
+					}
 					if (trace.nodes().stream().anyMatch((node) -> node.role() == NodeRole.PRIMARY)) {
 						// Its other pooled connections are likely dead too: check before use.
 						state.verifyPrimary = true;

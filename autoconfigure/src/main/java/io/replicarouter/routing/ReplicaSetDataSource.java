@@ -23,7 +23,8 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * resolves for reads. It chooses among the replicas the {@link RoutingTopology} has in
  * rotation (healthy, within the lag bound), those that have replayed the position the
  * read must see (read-your-writes), with the {@link ReplicaSelector}; a replica whose pool
- * cannot give a connection is reported and the next one tried. What happens when no
+ * cannot give a connection is skipped and the next one tried, and reported to the topology
+ * unless its pool was only busy (every connection in use until the borrow timeout). What happens when no
  * replica can serve (the primary, or failing) is the router's decision, not this one's.
  */
 final class ReplicaSetDataSource extends AbstractDataSource {
@@ -192,6 +193,17 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 
 	private void failedToConnect(ReplicaCandidate candidate, SQLException ex) {
 		this.statistics.recordConnectionRetry();
+		if (ConnectionFailures.isPoolBusy(ex)) {
+			// Every connection of its pool is in use: the replica is busy, not down. Skip it
+			// for this read only; reporting it would take it out of rotation and move its
+			// load onto the others, which would saturate in turn (a cascade onto the primary).
+			this.statistics.recordBusySkip();
+			if (logger.isDebugEnabled()) {
+				logger.debug("The pool of " + candidate.node().name() + " is busy (" + ex.getMessage()
+						+ "); trying another node");
+			}
+			return;
+		}
 		this.topology.reportFailure(candidate.node(), ex);
 		logger.warn("Could not get a connection from " + candidate.node().name() + " (" + ex.getMessage()
 				+ "); trying another node");

@@ -21,6 +21,7 @@ public final class RoutingStatistics {
 	private final LongAdder fallbacksRefused = new LongAdder();
 
 	private final LongAdder writeRetries = new LongAdder();
+	private final LongAdder busySkips = new LongAdder();
 
 	/**
 	 * Create statistics for the given nodes.
@@ -45,6 +46,10 @@ public final class RoutingStatistics {
 
 	void recordConnectionRetry() {
 		this.connectionRetries.increment();
+	}
+
+	void recordBusySkip() {
+		this.busySkips.increment();
 	}
 
 	/**
@@ -102,6 +107,16 @@ public final class RoutingStatistics {
 	 */
 	public long connectionRetries() {
 		return this.connectionRetries.sum();
+	}
+
+	/**
+	 * Return how many times a replica was skipped for one read because its pool had no
+	 * connection free within the borrow timeout (busy, not down: it stayed in rotation).
+	 * Each also counts as a {@link #connectionRetries() connection retry}.
+	 * @return the count
+	 */
+	public long busySkips() {
+		return this.busySkips.sum();
 	}
 
 	/**

@@ -83,7 +83,13 @@ class ConfigurationReferenceTests {
 				continue;
 			}
 			String key = prefix + "." + field.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
-			keys.add(field.getType() == java.util.Map.class ? key + ".*" : key);
+			if (field.getType().getEnclosingClass() == ReplicaRouterProperties.class) {
+				// A nested group of the element, such as replicas[i].timeouts: its own keys.
+				keys.addAll(elementKeys(key, field.getType()));
+			}
+			else {
+				keys.add(field.getType() == java.util.Map.class ? key + ".*" : key);
+			}
 		}
 		return keys;
 	}

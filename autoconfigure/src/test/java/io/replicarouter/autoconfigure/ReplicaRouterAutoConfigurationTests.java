@@ -599,7 +599,7 @@ class ReplicaRouterAutoConfigurationTests {
 				HikariDataSource defaults = pool(router.getReplicas().get(0));
 				assertThat(defaults.getConnectionTimeout()).isEqualTo(2000);
 				assertThat(defaults.getDataSourceProperties()).containsEntry("connectTimeout", "2")
-					.containsEntry("socketTimeout", "5");
+					.containsEntry("socketTimeout", "15");
 				HikariDataSource own = pool(router.getReplicas().get(1));
 				assertThat(own.getConnectionTimeout()).isEqualTo(7000);
 				assertThat(own.getDataSourceProperties()).containsEntry("socketTimeout", "60")
@@ -615,6 +615,53 @@ class ReplicaRouterAutoConfigurationTests {
 				assertThat(replica.getDataSourceProperties()).containsEntry("socketTimeout", "30");
 				assertThat(replica.getConnectionTimeout()).isEqualTo(4000);
 			});
+	}
+
+	@Test
+	void replicaConnectionsGetAServerSideStatementTimeoutUnlessTheUserSetsTheirOwn() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app",
+					"replica-router.replicas[1].timeouts.statement=60s",
+					"replica-router.replicas[2].url=jdbc:postgresql://127.0.0.1:4/app",
+					"replica-router.replicas[2].hikari.data-source-properties.options=-c search_path=app",
+					"replica-router.replicas[3].url=jdbc:postgresql://127.0.0.1:5/app",
+					"replica-router.replicas[3].hikari.data-source-properties.options=-c statement_timeout=0",
+					"replica-router.replicas[4].url=jdbc:postgresql://127.0.0.1:6/app",
+					"replica-router.replicas[4].timeouts.statement=0")
+			.run((context) -> {
+				List<DataSourceNode> replicas = context.getBean(ReplicaRoutingDataSource.class).getReplicas();
+				assertThat(pool(replicas.get(0)).getDataSourceProperties())
+					.containsEntry("options", "-c statement_timeout=10000")
+					.containsEntry("socketTimeout", "15");
+				assertThat(pool(replicas.get(1)).getDataSourceProperties())
+					.containsEntry("options", "-c statement_timeout=60000")
+					.as("the socket timeout stays above the statement timeout")
+					.containsEntry("socketTimeout", "65");
+				assertThat(pool(replicas.get(2)).getDataSourceProperties()).as("the user's options keep theirs")
+					.containsEntry("options", "-c search_path=app -c statement_timeout=10000");
+				assertThat(pool(replicas.get(3)).getDataSourceProperties()).as("the user's timeout wins")
+					.containsEntry("options", "-c statement_timeout=0");
+				assertThat(pool(replicas.get(4)).getDataSourceProperties()).doesNotContainKey("options");
+				assertThat(pool(context.getBean(ReplicaRoutingDataSource.class).getPrimary()).getDataSourceProperties())
+					.as("the primary keeps Boot's defaults")
+					.doesNotContainKey("options");
+			});
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.pgbouncer.enabled=true")
+			.run((context) -> assertThat(
+					pool(context.getBean(ReplicaRoutingDataSource.class).getReplicas().get(0)).getDataSourceProperties())
+				.as("PgBouncer rejects options it does not track")
+				.doesNotContainKey("options"));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.timeouts.statement=-1s")
+			.run(failsWith("replica-router.timeouts.statement", "must not be negative"));
+		this.runner
+			.withPropertyValues("replica-router.replicas[0].url=jdbc:postgresql://127.0.0.1:2/app",
+					"replica-router.health.failure-threshold=0")
+			.run(failsWith("replica-router.health.failure-threshold", "must be at least 1"));
 	}
 
 	@Test

@@ -79,7 +79,7 @@ class NodeHealthTransitionsTests {
 	void aReplicaBackFromDownWaitsForItsPoolToReconnect() {
 		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
 		NodeHealth down = this.transitions.probeFailed(NodeHealth.unknown(this.replica),
-				new SQLException("Connection refused", "08001"));
+				new SQLException("Connection refused", "08001"), 1);
 		assertThat(down.state()).isEqualTo(NodeState.DOWN);
 		assertThat(down.consecutiveFailures()).isEqualTo(1);
 		ProbeResult caughtUp = new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(1_000), WalPosition.of(1_000), "r");
@@ -110,6 +110,153 @@ class NodeHealthTransitionsTests {
 		assertThat(failed.state()).isEqualTo(NodeState.DOWN);
 		assertThat(failed.detail()).startsWith("failed in use: ").doesNotContain("s3cret");
 		assertThat(failed.lastProbe()).isEqualTo(this.clock.instant());
+	}
+
+	@Test
+	void aReplicaInRotationIsDownOnlyAfterThreeFailedProbesInARow() {
+		NodeHealth up = upReplica();
+		SQLException timeout = socketTimeout();
+		NodeHealth once = this.transitions.probeFailed(up, timeout, 1);
+		assertThat(once.state()).isEqualTo(NodeState.UP);
+		assertThat(once.isEligible()).isTrue();
+		assertThat(once.consecutiveFailures()).isEqualTo(1);
+		assertThat(once.detail()).startsWith("streaming; suspect: 1 of 3 failures in a row");
+		this.clock.advance(Duration.ofMillis(1500));
+		NodeHealth twice = this.transitions.probeFailed(once, timeout, 1);
+		assertThat(twice.state()).isEqualTo(NodeState.UP);
+		assertThat(twice.detail()).startsWith("streaming; suspect: 2 of 3").doesNotContain("1 of 3");
+		this.clock.advance(Duration.ofMillis(1500));
+		NodeHealth thrice = this.transitions.probeFailed(twice, timeout, 1);
+		assertThat(thrice.state()).isEqualTo(NodeState.DOWN);
+		assertThat(thrice.detail()).contains("3 failures in a row");
+		assertThat(thrice.lastProbe()).isEqualTo(this.clock.instant());
+	}
+
+	@Test
+	void aSuccessfulProbeClearsTheCountOfFailures() {
+		NodeHealth suspect = this.transitions.probeFailed(this.transitions.probeFailed(upReplica(), socketTimeout(), 1),
+				socketTimeout(), 1);
+		assertThat(suspect.consecutiveFailures()).isEqualTo(2);
+		NodeHealth healthy = replicaProbed(1_000, suspect);
+		assertThat(healthy.state()).isEqualTo(NodeState.UP);
+		assertThat(healthy.consecutiveFailures()).isZero();
+		assertThat(healthy.detail()).isEqualTo("streaming");
+		assertThat(this.transitions.probeFailed(healthy, socketTimeout(), 1).state()).as("counting starts over")
+			.isEqualTo(NodeState.UP);
+	}
+
+	@Test
+	void aServerThatIsGoneIsDownAtOnce() {
+		SQLException refused = new SQLException("Connection to 10.0.0.2:5432 refused.", "08001",
+				new java.net.ConnectException("Connection refused"));
+		SQLException reset = new SQLException("An I/O error occurred while sending to the backend.", "08006",
+				new java.net.SocketException("Connection reset"));
+		SQLException eof = new SQLException("An I/O error occurred while sending to the backend.", "08006",
+				new java.io.EOFException());
+		SQLException shutdown = new SQLException("FATAL: terminating connection due to administrator command",
+				"57P01");
+		for (SQLException gone : java.util.List.of(refused, reset, eof, shutdown)) {
+			NodeHealth down = this.transitions.probeFailed(upReplica(), gone, 1);
+			assertThat(down.state()).as(gone.getMessage()).isEqualTo(NodeState.DOWN);
+			assertThat(down.detail()).contains("the server is gone");
+			assertThat(this.transitions.failedInUse(upReplica(), gone).state()).isEqualTo(NodeState.DOWN);
+		}
+	}
+
+	@Test
+	void aFailureInUseThatIsNotCertainCountsAsOneFailure() {
+		NodeHealth once = this.transitions.failedInUse(upReplica(), socketTimeout());
+		assertThat(once.state()).isEqualTo(NodeState.UP);
+		assertThat(once.consecutiveFailures()).isEqualTo(1);
+		NodeHealth probedToo = this.transitions.probeFailed(this.transitions.probeFailed(once, socketTimeout(), 1),
+				socketTimeout(), 1);
+		assertThat(probedToo.state()).as("failures in use and probes count together").isEqualTo(NodeState.DOWN);
+	}
+
+	@Test
+	void slowProbesDoNotTakeTheLastReplicaInRotationOut() {
+		SQLException cancelled = new SQLException("ERROR: canceling statement due to user request", "57014");
+		NodeHealth slow = upReplica();
+		for (int i = 0; i < 5; i++) {
+			slow = this.transitions.probeFailed(slow, cancelled, 0);
+		}
+		assertThat(slow.state()).isEqualTo(NodeState.UP);
+		assertThat(slow.consecutiveFailures()).isEqualTo(5);
+		assertThat(slow.detail()).contains("kept in rotation despite 5 slow probes in a row",
+				"replica-router.health.min-in-rotation");
+		NodeHealth withAnotherInRotation = upReplica();
+		for (int i = 0; i < 3; i++) {
+			withAnotherInRotation = this.transitions.probeFailed(withAnotherInRotation, cancelled, 1);
+		}
+		assertThat(withAnotherInRotation.state()).as("another replica stays in rotation").isEqualTo(NodeState.DOWN);
+		NodeHealth unreachable = upReplica();
+		for (int i = 0; i < 3; i++) {
+			unreachable = this.transitions.probeFailed(unreachable, socketTimeout(), 0);
+		}
+		assertThat(unreachable.state()).as("a black hole is not merely slow").isEqualTo(NodeState.DOWN);
+	}
+
+	@Test
+	void theFloorCanBeRaisedOrTurnedOffAndTheThresholdSet() {
+		NodeHealthTransitions strict = new NodeHealthTransitions(new HealthThresholds(Duration.ofSeconds(4), 0), 1, 0,
+				this.clock);
+		SQLException cancelled = new SQLException("canceling statement due to user request", "57014");
+		assertThat(strict.probeFailed(upReplica(), cancelled, 0).state()).isEqualTo(NodeState.DOWN);
+		NodeHealthTransitions keepTwo = new NodeHealthTransitions(new HealthThresholds(Duration.ofSeconds(4), 0), 2,
+				2, this.clock);
+		NodeHealth slow = keepTwo.probeFailed(keepTwo.probeFailed(upReplica(), cancelled, 1), cancelled, 1);
+		assertThat(slow.state()).isEqualTo(NodeState.UP);
+	}
+
+	@Test
+	void aPrimaryIsDampedToo() {
+		NodeHealth primary = this.transitions.primaryProbed(this.primary, primaryAt(1_000)).next();
+		NodeHealth once = this.transitions.probeFailed(primary, socketTimeout(), 0);
+		assertThat(once.state()).isEqualTo(NodeState.UP);
+		assertThat(once.detail()).startsWith("primary; suspect: 1 of 3");
+		SQLException cancelled = new SQLException("canceling statement due to user request", "57014");
+		NodeHealth thrice = this.transitions.probeFailed(this.transitions.probeFailed(once, cancelled, 0), cancelled,
+				0);
+		assertThat(thrice.state()).as("the floor is for replicas").isEqualTo(NodeState.DOWN);
+	}
+
+	@Test
+	void aNodeNeverProbedSuccessfullyIsNotEligibleAndDownAtItsFirstFailure() {
+		assertThat(NodeHealth.unknown(this.replica).isEligible()).isFalse();
+		NodeHealth down = this.transitions.probeFailed(NodeHealth.unknown(this.replica), socketTimeout(), 1);
+		assertThat(down.state()).isEqualTo(NodeState.DOWN);
+		assertThat(replicaProbed(1_000, NodeHealth.unknown(this.replica)).isEligible()).isTrue();
+	}
+
+	@Test
+	void aStandbyOfAnotherClusterIsMisconfigured() {
+		this.transitions.primaryProbed(this.primary, new ProbeResult(false, WalPosition.of(1_000), WalPosition.UNKNOWN,
+				WalPosition.UNKNOWN, PRIMARY_SERVER, "7310000000000000001"));
+		NodeHealth stranger = this.transitions.replicaProbed(this.replica,
+				new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(5_000), WalPosition.of(5_000),
+						"10.0.0.9:5432@2026-12-03 09:00:00+00", "7310000000000000002"),
+				NodeHealth.unknown(this.replica), true);
+		assertThat(stranger.state()).isEqualTo(NodeState.MISCONFIGURED);
+		assertThat(stranger.isEligible()).isFalse();
+		assertThat(stranger.detail()).contains("7310000000000000002", "7310000000000000001", "another cluster",
+				"pg_basebackup");
+		NodeHealth sameCluster = this.transitions.replicaProbed(this.replica,
+				new ProbeResult(true, WalPosition.UNKNOWN, WalPosition.of(1_000), WalPosition.of(1_000),
+						"10.0.0.2:5432@2026-12-03 09:00:00+00", "7310000000000000001"),
+				stranger, true);
+		assertThat(sameCluster.state()).isEqualTo(NodeState.UP);
+	}
+
+	private NodeHealth upReplica() {
+		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
+		NodeHealth up = replicaProbed(1_000, NodeHealth.unknown(this.replica));
+		assertThat(up.state()).isEqualTo(NodeState.UP);
+		return up;
+	}
+
+	private static SQLException socketTimeout() {
+		return new SQLException("An I/O error occurred while sending to the backend.", "08006",
+				new java.net.SocketTimeoutException("Read timed out"));
 	}
 
 	private NodeHealth replicaProbed(long replayLsn, NodeHealth previous) {

@@ -44,6 +44,15 @@ class ReadOnlyTransactionRetryInterceptorTests {
 	}
 
 	@Test
+	void statementCancelledByTheServerIsTheQuerysFailureNotTheReplicas() {
+		Reads reads = proxy(new Reads(failures(1, "57014"), this.replica), 3);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read)
+			.withRootCauseInstanceOf(SQLException.class);
+		assertThat(reads.calls()).as("not run again elsewhere").isEqualTo(1);
+		assertThat(this.reported).isEmpty();
+	}
+
+	@Test
 	void givesUpAfterMaxAttempts() {
 		Reads reads = proxy(new Reads(failures(5, "08006"), this.replica), 3);
 		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(reads::read);

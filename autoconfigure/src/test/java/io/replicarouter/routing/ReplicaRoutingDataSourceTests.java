@@ -249,6 +249,39 @@ class ReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void replicaWhosePoolIsOnlyBusyIsSkippedForThisReadWithoutBeingReported() throws SQLException {
+		given(this.replicaPool1.getConnection()).willThrow(new java.sql.SQLTransientConnectionException(
+				"replica-1 - Connection is not available, request timed out after 2001ms (total=8, active=8, idle=0,"
+						+ " waiting=3)"));
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica2);
+		assertThat(topology.failed).as("busy is not down").isEmpty();
+		assertThat(router.getStatistics().busySkips()).isEqualTo(1);
+		assertThat(router.getStatistics().connectionRetries()).isEqualTo(1);
+	}
+
+	@Test
+	void borrowTimeoutCausedByAConnectionFailureIsReported() throws SQLException {
+		SQLException refused = new SQLException("Connection to r1:5432 refused.", "08001",
+				new java.net.ConnectException("Connection refused"));
+		java.sql.SQLTransientConnectionException timeout = new java.sql.SQLTransientConnectionException(
+				"replica-1 - Connection is not available, request timed out after 2001ms", "08001", refused);
+		given(this.replicaPool1.getConnection()).willThrow(timeout);
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).node()).isSameAs(this.replica2);
+		assertThat(topology.failed).containsExactly(this.replica1);
+		assertThat(router.getStatistics().busySkips()).isZero();
+	}
+
+	@Test
 	void whenEveryReplicaFailsTheReadFallsBackToThePrimary() throws SQLException {
 		given(this.replicaPool1.getConnection()).willThrow(new SQLException("refused", "08001"));
 		given(this.replicaPool2.getConnection()).willThrow(new SQLException("refused", "08001"));

@@ -85,6 +85,9 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 		FunctionCounter.builder("replica.router.fallbacks.refused", statistics, RoutingStatistics::fallbacksRefused)
 			.description("Reads that failed fast because the limit of fallback reads on the primary was reached")
 			.register(registry);
+		FunctionCounter.builder("replica.router.busy.skips", statistics, RoutingStatistics::busySkips)
+			.description("Reads that skipped a replica whose pool had no free connection in time (it stays in rotation)")
+			.register(registry);
 		for (DataSourceNode replica : this.nodes.replicas()) {
 			String name = replica.name();
 			Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
