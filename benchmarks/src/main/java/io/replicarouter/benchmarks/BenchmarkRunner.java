@@ -26,7 +26,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <li>JMH against an embedded PostgreSQL primary and replica;</li>
  * <li>the end-to-end load run against a primary and two replicas;</li>
  * <li>the capacity run: each server under the same CPU quota, the primary alone vs with one
- * and two replicas (skipped, and said so, where quotas cannot be set).</li>
+ * and two replicas (skipped, and said so, where quotas cannot be set);</li>
+ * <li>with {@code --compare-with=OLD/benchmarks.jar}: the read-only and read-write
+ * benchmarks of that older build and of this one, back to back.</li>
  * </ol>
  * Results go to {@code benchmarks/results/<date>-<host>.md} and {@code latest.md}.
  * <p>
@@ -35,7 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code --duration=SECONDS} for the load and capacity runs, {@code --jmh-threads=1,4} for the
  * real-database benchmark, {@code --capacity-threads=N}, {@code --cpu-quota=CPUS} (per
  * server), {@code --other-max-wait=DURATION} (the end-to-end run's second
- * {@code consistency.max-wait}), {@code --results=DIRECTORY}.
+ * {@code consistency.max-wait}), {@code --compare-with=JAR}, {@code --results=DIRECTORY}.
  */
 public final class BenchmarkRunner {
 
@@ -92,6 +94,15 @@ public final class BenchmarkRunner {
 				}
 				report.capacity(CapacityRun.run(quotas.quota(), settings.capacityThreads(), settings.warmUp(),
 						settings.duration()));
+			});
+		}
+		if (settings.compareWith() != null) {
+			part("Issue 15: this build vs " + settings.compareWith() + ", back to back", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
+					cluster.awaitReplication();
+					report.comparison(JarComparison.run(settings.compareWith(), settings, Nodes.of(cluster),
+							java.nio.file.Files.createTempDirectory("benchmarks-compare")));
+				}
 			});
 		}
 		report.finished(Instant.now(), Machine.loadAverage());
@@ -158,7 +169,7 @@ public final class BenchmarkRunner {
 	record Settings(boolean quick, List<String> skipped, int threads, Duration warmUp, Duration duration,
 			int forks, int warmupIterations, int measurementIterations, Duration iterationTime, List<String> jvmOptions,
 			Path resultsDirectory, List<String> arguments, List<Integer> jmhThreads, int capacityThreads,
-			double cpuQuota, String otherMaxWait) {
+			double cpuQuota, String otherMaxWait, Path compareWith) {
 
 		static Settings parse(String[] args) {
 			boolean quick = false;
@@ -170,6 +181,7 @@ public final class BenchmarkRunner {
 			int capacityThreads = 8;
 			double cpuQuota = 0.4;
 			String otherMaxWait = "0ms";
+			Path compareWith = null;
 			for (String arg : args) {
 				if (arg.equals("--quick")) {
 					quick = true;
@@ -200,10 +212,14 @@ public final class BenchmarkRunner {
 				else if (arg.startsWith("--other-max-wait=")) {
 					otherMaxWait = arg.substring("--other-max-wait=".length());
 				}
+				else if (arg.startsWith("--compare-with=")) {
+					compareWith = Path.of(arg.substring("--compare-with=".length()));
+				}
 				else {
 					throw new IllegalArgumentException("Unknown option " + arg + " (use --quick, "
 							+ "--skip=stub,postgres,e2e,capacity, --threads=N, --duration=SECONDS, --results=DIR, "
-							+ "--jmh-threads=1,4, --capacity-threads=N, --cpu-quota=CPUS, --other-max-wait=DURATION)");
+							+ "--jmh-threads=1,4, --capacity-threads=N, --cpu-quota=CPUS, --other-max-wait=DURATION, "
+							+ "--compare-with=OLD/benchmarks.jar)");
 				}
 			}
 			if (results == null) {
@@ -214,7 +230,7 @@ public final class BenchmarkRunner {
 			Duration warmUp = Duration.ofSeconds(quick ? 2 : 10);
 			return new Settings(quick, skipped, threads, warmUp, duration, 1, quick ? 1 : 3, quick ? 2 : 5,
 					Duration.ofMillis(quick ? 500 : 1000), List.of("-Xms512m", "-Xmx512m"), results, List.of(args),
-					jmhThreads, capacityThreads, cpuQuota, otherMaxWait);
+					jmhThreads, capacityThreads, cpuQuota, otherMaxWait, compareWith);
 		}
 
 		boolean skip(String part) {

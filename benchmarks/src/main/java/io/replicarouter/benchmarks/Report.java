@@ -61,6 +61,8 @@ final class Report {
 
 	private String capacitySkipped;
 
+	private JarComparison.Outcome comparison;
+
 	private final List<Goal> goals = new ArrayList<>();
 
 	Report(Settings settings, Instant started) {
@@ -105,6 +107,10 @@ final class Report {
 
 	void capacitySkipped(String reason) {
 		this.capacitySkipped = reason;
+	}
+
+	void comparison(JarComparison.Outcome outcome) {
+		this.comparison = outcome;
 	}
 
 	void finished(Instant finished, String loadAverage) {
@@ -398,6 +404,16 @@ final class Report {
 				.append(this.capacitySkipped)
 				.append("). Without them every server shares the same cores and the run would show nothing about ")
 				.append("the capacity replicas add.\n");
+		}
+		if (this.comparison != null) {
+			out.append("\n## This build vs an older one (issue 15), back to back\n\n");
+			out.append("Older build: `").append(this.comparison.oldJar()).append("`. Order: ")
+				.append(this.comparison.order())
+				.append(". Same JMH settings, one thread; each build in its own JVMs with its own replica-router and ")
+				.append("plain-Hikari baseline (a). Ratios are of the means, ± the sum of the relative 99.9% errors. ")
+				.append("\"new/old\" compares builds (and so includes any drift of the machine between them, which the ")
+				.append("(a) new/old column shows); \"router/(a)\" compares each build to its own baseline.\n\n");
+			out.append(this.comparison.markdown());
 		}
 		out.append("\n## Notes\n\n").append(Notes.TEXT);
 		return out.toString();
