@@ -27,7 +27,7 @@ public class ConsistencyProperties {
 	 * How long a read may wait for a replica to replay the scope's last write before it runs
 	 * on the primary. Zero: no wait.
 	 */
-	private Duration maxWait = Duration.ZERO;
+	private Duration maxWait = Duration.ofMillis(10);
 
 	/**
 	 * How long a scope's reads go to the primary after a write in 'sticky' mode.

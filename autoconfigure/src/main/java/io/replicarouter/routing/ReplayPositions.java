@@ -18,7 +18,15 @@ final class ReplayPositions {
 
 	private static final String REPLAY_POSITION = "select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint";
 
-	private static final long POLL_MILLIS = 5;
+	/**
+	 * First re-check after a millisecond: a healthy replica replays a write well within it,
+	 * so a read that waits for its scope's write seldom waits longer. Doubling from there up
+	 * to {@link #MAX_POLL_MILLIS}, so that a long wait (for a replica far behind, or while the
+	 * primary is down) asks at most every 5 ms.
+	 */
+	private static final long FIRST_POLL_MILLIS = 1;
+
+	private static final long MAX_POLL_MILLIS = 5;
 
 	private ReplayPositions() {
 	}
@@ -36,6 +44,7 @@ final class ReplayPositions {
 	static @Nullable WalPosition awaitReplay(Connection connection, WalPosition required, Duration maxWait)
 			throws SQLException {
 		long deadline = System.nanoTime() + maxWait.toNanos();
+		long pollMillis = FIRST_POLL_MILLIS;
 		try (Statement statement = connection.createStatement()) {
 			while (true) {
 				WalPosition replayed;
@@ -50,11 +59,12 @@ final class ReplayPositions {
 				if (replayed.isAtLeast(required)) {
 					return replayed;
 				}
-				if (System.nanoTime() + POLL_MILLIS * 1_000_000 > deadline) {
+				if (System.nanoTime() + pollMillis * 1_000_000 > deadline) {
 					return null;
 				}
 				try {
-					Thread.sleep(POLL_MILLIS);
+					Thread.sleep(pollMillis);
+					pollMillis = Math.min(pollMillis * 2, MAX_POLL_MILLIS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.replicarouter.test.PostgresReplicationCluster;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -23,13 +24,20 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * transaction than the baseline);</li>
  * <li>JMH over the stub driver, with the GC profiler;</li>
  * <li>JMH against an embedded PostgreSQL primary and replica;</li>
- * <li>the end-to-end load run against a primary and two replicas.</li>
+ * <li>the end-to-end load run against a primary and two replicas;</li>
+ * <li>the capacity run: each server under the same CPU quota, the primary alone vs with one
+ * and two replicas (skipped, and said so, where quotas cannot be set);</li>
+ * <li>with {@code --compare-with=OLD/benchmarks.jar}: the read-only and read-write
+ * benchmarks of that older build and of this one, back to back.</li>
  * </ol>
  * Results go to {@code benchmarks/results/<date>-<host>.md} and {@code latest.md}.
  * <p>
- * Options: {@code --quick} (short iterations, to try the set-up), {@code --skip=stub,postgres,e2e},
- * {@code --threads=N} and {@code --duration=SECONDS} for the load run,
- * {@code --results=DIRECTORY}.
+ * Options: {@code --quick} (short iterations, to try the set-up),
+ * {@code --skip=stub,postgres,e2e,capacity}, {@code --threads=N} and
+ * {@code --duration=SECONDS} for the load and capacity runs, {@code --jmh-threads=1,4} for the
+ * real-database benchmark, {@code --capacity-threads=N}, {@code --cpu-quota=CPUS} (per
+ * server), {@code --other-max-wait=DURATION} (the end-to-end run's second
+ * {@code consistency.max-wait}), {@code --compare-with=JAR}, {@code --results=DIRECTORY}.
  */
 public final class BenchmarkRunner {
 
@@ -50,14 +58,19 @@ public final class BenchmarkRunner {
 		});
 		if (!settings.skip("stub")) {
 			part("JMH, stub driver", failures, report,
-					() -> report.stub(jmh(settings, StubDriverBenchmark.class, true, new String[0])));
+					() -> report.stub(jmh(settings, StubDriverBenchmark.class, true, new String[0], 1, null)));
 		}
 		if (!settings.skip("postgres")) {
 			part("JMH, embedded PostgreSQL primary + replica", failures, report, () -> {
 				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
 					cluster.awaitReplication();
 					report.serverVersion(Machine.serverVersion(cluster));
-					report.postgres(jmh(settings, PostgresBenchmark.class, false, Nodes.of(cluster).asJvmOptions()));
+					for (int threads : settings.jmhThreads()) {
+						// Beyond one thread, the two operations the goals are about.
+						String operations = (threads == 1) ? null : "(readOnly|readWrite)";
+						report.postgres(threads, jmh(settings, PostgresBenchmark.class, false,
+								Nodes.of(cluster).asJvmOptions(), threads, operations));
+					}
 				}
 			});
 		}
@@ -66,7 +79,29 @@ public final class BenchmarkRunner {
 				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(2).build().start()) {
 					cluster.awaitReplication();
 					report.serverVersion(Machine.serverVersion(cluster));
-					report.load(LoadRun.run(cluster, settings.threads(), settings.warmUp(), settings.duration()));
+					report.load(LoadRun.run(cluster, settings.threads(), settings.warmUp(), settings.duration(),
+							settings.otherMaxWait()));
+				}
+			});
+		}
+		if (!settings.skip("capacity")) {
+			part("Capacity run, equal CPU quota per server: primary alone vs + 1 vs + 2 replicas", failures, report, () -> {
+				CpuQuota.Availability quotas = CpuQuota.open(settings.cpuQuota());
+				if (quotas.quota() == null) {
+					System.out.println("Skipped: CPU quotas cannot be set on this machine (" + quotas.reason() + ")");
+					report.capacitySkipped(quotas.reason());
+					return;
+				}
+				report.capacity(CapacityRun.run(quotas.quota(), settings.capacityThreads(), settings.warmUp(),
+						settings.duration()));
+			});
+		}
+		if (settings.compareWith() != null) {
+			part("Issue 15: this build vs " + settings.compareWith() + ", back to back", failures, report, () -> {
+				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
+					cluster.awaitReplication();
+					report.comparison(JarComparison.run(settings.compareWith(), settings, Nodes.of(cluster),
+							java.nio.file.Files.createTempDirectory("benchmarks-compare")));
 				}
 			});
 		}
@@ -105,10 +140,11 @@ public final class BenchmarkRunner {
 	}
 
 	private static Collection<RunResult> jmh(Settings settings, Class<?> benchmark, boolean gcProfiler,
-			String[] jvmOptions) throws Exception {
-		ChainedOptionsBuilder options = new OptionsBuilder().include("\\." + benchmark.getSimpleName() + "\\.")
+			String[] jvmOptions, int threads, String operations) throws Exception {
+		String include = "\\." + benchmark.getSimpleName() + "\\." + ((operations != null) ? operations + "$" : "");
+		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
 			.forks(settings.forks())
-			.threads(1)
+			.threads(threads)
 			.warmupIterations(settings.warmupIterations())
 			.warmupTime(TimeValue.milliseconds(settings.iterationTime().toMillis()))
 			.measurementIterations(settings.measurementIterations())
@@ -132,7 +168,8 @@ public final class BenchmarkRunner {
 	 */
 	record Settings(boolean quick, List<String> skipped, int threads, Duration warmUp, Duration duration,
 			int forks, int warmupIterations, int measurementIterations, Duration iterationTime, List<String> jvmOptions,
-			Path resultsDirectory, List<String> arguments) {
+			Path resultsDirectory, List<String> arguments, List<Integer> jmhThreads, int capacityThreads,
+			double cpuQuota, String otherMaxWait, Path compareWith) {
 
 		static Settings parse(String[] args) {
 			boolean quick = false;
@@ -140,6 +177,11 @@ public final class BenchmarkRunner {
 			int threads = 8;
 			Integer seconds = null;
 			Path results = null;
+			List<Integer> jmhThreads = List.of(1, 4);
+			int capacityThreads = 8;
+			double cpuQuota = 0.4;
+			String otherMaxWait = "0ms";
+			Path compareWith = null;
 			for (String arg : args) {
 				if (arg.equals("--quick")) {
 					quick = true;
@@ -156,9 +198,28 @@ public final class BenchmarkRunner {
 				else if (arg.startsWith("--results=")) {
 					results = Path.of(arg.substring("--results=".length()));
 				}
+				else if (arg.startsWith("--jmh-threads=")) {
+					jmhThreads = Stream.of(arg.substring("--jmh-threads=".length()).split(","))
+						.map(Integer::valueOf)
+						.toList();
+				}
+				else if (arg.startsWith("--capacity-threads=")) {
+					capacityThreads = Integer.parseInt(arg.substring("--capacity-threads=".length()));
+				}
+				else if (arg.startsWith("--cpu-quota=")) {
+					cpuQuota = Double.parseDouble(arg.substring("--cpu-quota=".length()));
+				}
+				else if (arg.startsWith("--other-max-wait=")) {
+					otherMaxWait = arg.substring("--other-max-wait=".length());
+				}
+				else if (arg.startsWith("--compare-with=")) {
+					compareWith = Path.of(arg.substring("--compare-with=".length()));
+				}
 				else {
-					throw new IllegalArgumentException("Unknown option " + arg
-							+ " (use --quick, --skip=stub,postgres,e2e, --threads=N, --duration=SECONDS, --results=DIR)");
+					throw new IllegalArgumentException("Unknown option " + arg + " (use --quick, "
+							+ "--skip=stub,postgres,e2e,capacity, --threads=N, --duration=SECONDS, --results=DIR, "
+							+ "--jmh-threads=1,4, --capacity-threads=N, --cpu-quota=CPUS, --other-max-wait=DURATION, "
+							+ "--compare-with=OLD/benchmarks.jar)");
 				}
 			}
 			if (results == null) {
@@ -168,7 +229,8 @@ public final class BenchmarkRunner {
 			Duration duration = Duration.ofSeconds((seconds != null) ? seconds : (quick ? 5 : 30));
 			Duration warmUp = Duration.ofSeconds(quick ? 2 : 10);
 			return new Settings(quick, skipped, threads, warmUp, duration, 1, quick ? 1 : 3, quick ? 2 : 5,
-					Duration.ofMillis(quick ? 500 : 1000), List.of("-Xms512m", "-Xmx512m"), results, List.of(args));
+					Duration.ofMillis(quick ? 500 : 1000), List.of("-Xms512m", "-Xmx512m"), results, List.of(args),
+					jmhThreads, capacityThreads, cpuQuota, otherMaxWait, compareWith);
 		}
 
 		boolean skip(String part) {

@@ -32,7 +32,13 @@ public enum Layer {
 	/**
 	 * (e) Apache ShardingSphere-JDBC read/write splitting.
 	 */
-	SHARDING_SPHERE("(e) ShardingSphere-JDBC read/write splitting");
+	SHARDING_SPHERE("(e) ShardingSphere-JDBC read/write splitting"),
+
+	/**
+	 * (f) AWS Advanced JDBC Wrapper with its read/write splitting plugin, which switches a
+	 * connection to a reader on {@code setReadOnly(true)}.
+	 */
+	AWS_WRAPPER("(f) AWS Advanced JDBC Wrapper, readWriteSplitting plugin");
 
 	private final String description;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.sql.DataSource;
 
@@ -23,6 +24,7 @@ import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.sample.catalog.CatalogService;
 import io.replicarouter.sample.orders.OrderService;
+import io.replicarouter.sample.profiles.Profile;
 import io.replicarouter.sample.profiles.ProfileService;
 import io.replicarouter.test.PostgresNode;
 import io.replicarouter.test.PostgresReplicationCluster;
@@ -51,23 +53,32 @@ public final class LoadRun {
 	}
 
 	/**
-	 * Run the three configurations on one cluster, in the same run.
+	 * Run the configurations on one cluster, in the same run: replica-router with its
+	 * defaults, replica-router with another {@code consistency.max-wait} (the p99 and the
+	 * primary's share of reads both ways), and the primary alone.
 	 * @param cluster a started cluster with two replicas
 	 * @param threads load threads
 	 * @param warmUp unmeasured time before each run
 	 * @param duration measured time of each run
-	 * @return the replicated runs (defaults, then a 20 ms consistency wait), then the primary-only one
+	 * @param otherMaxWait the {@code consistency.max-wait} of the second run
+	 * @return the replicated runs (defaults, then the other wait), then the primary-only one
 	 * @throws Exception if a run fails
 	 */
-	public static List<Result> run(PostgresReplicationCluster cluster, int threads, Duration warmUp, Duration duration)
-			throws Exception {
+	public static List<Result> run(PostgresReplicationCluster cluster, int threads, Duration warmUp, Duration duration,
+			String otherMaxWait) throws Exception {
+		if (threads > CUSTOMERS) {
+			// Each thread renames only customers no other thread renames.
+			throw new IllegalArgumentException("At most " + CUSTOMERS + " load threads");
+		}
+		// Unmeasured: the first run on a fresh cluster also pays for its start (autovacuum and
+		// checkpoints after the sample's migrations, cold caches), which would count against
+		// whichever configuration came first.
+		runOnce("warm-up", cluster, true, List.of(), threads, warmUp, warmUp);
 		List<Result> results = new ArrayList<>();
 		results.add(runOnce("primary + 2 replicas (replica-router, defaults)", cluster, true, List.of(), threads, warmUp,
 				duration));
-		// The same, letting a read that must see its thread's write wait up to 20 ms for a
-		// replica to replay it instead of going to the primary (the default waits 0 ms).
-		results.add(runOnce("primary + 2 replicas (replica-router, consistency.max-wait=20ms)", cluster, true,
-				List.of("--replica-router.consistency.max-wait=20ms"), threads, warmUp, duration));
+		results.add(runOnce("primary + 2 replicas (replica-router, consistency.max-wait=" + otherMaxWait + ")", cluster,
+				true, List.of("--replica-router.consistency.max-wait=" + otherMaxWait), threads, warmUp, duration));
 		results.add(runOnce("primary alone (replica-router off)", cluster, false, List.of(), threads, warmUp,
 				duration));
 		return results;
@@ -92,18 +103,21 @@ public final class LoadRun {
 			cluster.awaitReplication();
 			Services services = new Services(context.getBean(CatalogService.class), context.getBean(ProfileService.class),
 					context.getBean(OrderService.class));
-			load(services, threads, warmUp);
+			load(services, threads, warmUp, new ReadYourWrites());
 			Map<String, Long> transactionsBefore = serverTransactions(cluster);
 			DataSource dataSource = context.getBean(DataSource.class);
 			RoutingCounts routedBefore = RoutingCounts.of(dataSource);
-			Recorded recorded = load(services, threads, duration);
+			ReadYourWrites pairs = new ReadYourWrites();
+			Recorded recorded = load(services, threads, duration, pairs);
 			RoutingCounts routed = RoutingCounts.of(dataSource).minus(routedBefore);
 			Map<String, Long> transactions = minus(serverTransactions(cluster), transactionsBefore);
-			return new Result(name, threads, duration, recorded, routed, transactions);
+			return new Result(name, threads, duration, recorded, routed, transactions, pairs.pairs.sum(),
+					pairs.stale.sum());
 		}
 	}
 
-	private static Recorded load(Services services, int threads, Duration duration) throws InterruptedException {
+	private static Recorded load(Services services, int threads, Duration duration, ReadYourWrites pairs)
+			throws InterruptedException {
 		long end = System.nanoTime() + duration.toNanos();
 		List<Recorder> recorders = new ArrayList<>();
 		CountDownLatch done = new CountDownLatch(threads);
@@ -111,11 +125,12 @@ public final class LoadRun {
 		for (int i = 0; i < threads; i++) {
 			Recorder recorder = new Recorder();
 			recorders.add(recorder);
+			User user = new User(i, threads, pairs);
 			Thread thread = new Thread(() -> {
 				try {
 					while (System.nanoTime() < end) {
 						long start = System.nanoTime();
-						boolean read = services.next();
+						boolean read = services.next(user);
 						recorder.add(read, System.nanoTime() - start);
 					}
 				}
@@ -171,11 +186,20 @@ public final class LoadRun {
 	private record Services(CatalogService catalog, ProfileService profiles, OrderService orders) {
 
 		/**
-		 * Run one operation.
+		 * Run one operation. Right after renaming one of its own customers, a user reads
+		 * that profile back: a read-your-writes pair, stale if the name is not the one just
+		 * written (no other user renames that customer).
+		 * @param user the thread's user
 		 * @return whether it was a read
 		 */
-		boolean next() {
+		boolean next(User user) {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
+			if (user.renamed != null) {
+				Profile profile = this.profiles.find(user.renamed).orElseThrow();
+				user.pairs.record(!user.lastName.equals(profile.displayName()));
+				user.renamed = null;
+				return true;
+			}
 			long product = 1 + random.nextInt(PRODUCTS);
 			long customer = 1 + random.nextInt(CUSTOMERS);
 			int dice = random.nextInt(100);
@@ -189,7 +213,11 @@ public final class LoadRun {
 				this.orders.recent(customer, 10);
 			}
 			else if (dice < 94) {
-				this.profiles.rename(customer, "Customer " + customer + " " + random.nextInt(1000));
+				long own = user.ownCustomer(random);
+				String name = "Customer " + own + " " + random.nextInt(1_000_000);
+				this.profiles.rename(own, name);
+				user.renamed = own;
+				user.lastName = name;
 			}
 			else if (dice < 97) {
 				this.orders.place(customer, product, 1);
@@ -203,9 +231,57 @@ public final class LoadRun {
 	}
 
 	/**
+	 * One load thread as a user: the customers only it renames, and the read it owes after
+	 * a rename.
+	 */
+	private static final class User {
+
+		private final int index;
+
+		private final int users;
+
+		private final ReadYourWrites pairs;
+
+		private Long renamed;
+
+		private String lastName;
+
+		User(int index, int users, ReadYourWrites pairs) {
+			this.index = index;
+			this.users = users;
+			this.pairs = pairs;
+		}
+
+		long ownCustomer(ThreadLocalRandom random) {
+			int owned = (CUSTOMERS - 1 - this.index) / this.users + 1;
+			return 1 + this.index + (long) this.users * random.nextInt(Math.max(1, owned));
+		}
+
+	}
+
+	/**
+	 * Read-your-writes pairs of a run: a rename and the read of the same profile right after
+	 * it, in the same thread (its consistency scope).
+	 */
+	static final class ReadYourWrites {
+
+		private final LongAdder pairs = new LongAdder();
+
+		private final LongAdder stale = new LongAdder();
+
+		void record(boolean wasStale) {
+			this.pairs.increment();
+			if (wasStale) {
+				this.stale.increment();
+			}
+		}
+
+	}
+
+	/**
 	 * One thread's latencies, unsynchronized.
 	 */
-	private static final class Recorder {
+	static final class Recorder {
 
 		private long[] reads = new long[1 << 16];
 
@@ -340,9 +416,11 @@ public final class LoadRun {
 	 * @param recorded latencies
 	 * @param routed what replica-router routed where
 	 * @param serverTransactions transactions per server ({@code pg_stat_database})
+	 * @param readYourWritesPairs renames read back right after, in the same thread
+	 * @param staleReads of those, reads that did not see the rename
 	 */
 	public record Result(String name, int threads, Duration duration, Recorded recorded, RoutingCounts routed,
-			Map<String, Long> serverTransactions) {
+			Map<String, Long> serverTransactions, long readYourWritesPairs, long staleReads) {
 
 		/**
 		 * Return the share of read-only transactions the primary served, in percent, or

@@ -41,6 +41,7 @@ final class Machine {
 		facts.put("HikariCP", version(HikariDataSource.class));
 		facts.put("PostgreSQL JDBC", version(org.postgresql.Driver.class));
 		facts.put("ShardingSphere-JDBC", version(ShardingSphereDataSource.class));
+		facts.put("AWS Advanced JDBC Wrapper", version(software.amazon.jdbc.Driver.class));
 		facts.put("JMH", version(Runner.class));
 		return facts;
 	}

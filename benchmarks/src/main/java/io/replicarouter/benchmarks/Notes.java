@@ -18,25 +18,29 @@ final class Notes {
 			replica as with the other layers (its default, `PRIMARY`, would read from the primary). ShardingSphere routes by \
 			statement, not by the transaction's read-only flag: its `SELECT 1` in a read-write transaction also goes to \
 			the replica.
-			- `LazyConnectionDataSourceProxy` and ShardingSphere have no read-your-writes: their `writeThenRead` reads \
-			from the replica whether or not it has replayed the write.
-			- `lsn` mode reads the primary's WAL insert position after every committed read-write transaction: one \
-			more round trip on the primary, by design (it is what makes the next read safe on a replica). It shows as one \
-			more statement in the read-write columns of the round-trip table and as the read-write difference on the real \
-			database. What limits it is that round trip, not CPU: `sticky` mode (no query; reads go to the primary for \
-			`sticky-window` after a write) or `none` avoid it. A design that would: take a write's position from the \
-			health monitor's next probe of the primary instead of a query per commit, sending the scope's reads to the \
-			primary (or making them wait) until then.
+			- AWS Advanced JDBC Wrapper: 4.3.0, the `readWriteSplitting` plugin alone (`wrapperPlugins=readWriteSplitting`; 			the default plugins watch Aurora topology), over a connection string naming the primary first and the replica 			after it with `singleWriterConnectionString=true` (how its documentation configures a cluster that is not 			Aurora), `wrapperDialect=pg`, in one HikariCP pool. Spring's transaction manager calls `setReadOnly(true)` for a 			read-only transaction; the plugin then switches the pooled connection to its reader connection (opened once, 			then cached) and back to the writer after it. Over the stub driver it finds the stub through `DriverManager`, 			where the stub is registered for this layer only, ahead of PostgreSQL's driver (it still takes only `stub-` 			hosts).
+			- `LazyConnectionDataSourceProxy`, ShardingSphere and the AWS wrapper have no read-your-writes: their `writeThenRead` \
+			reads from the replica whether or not it has replayed the write.
+			- `lsn` mode commits a read-write transaction with SQL that carries two small queries in the same round trip \
+			(`select pg_current_xact_id_if_assigned() is not null; commit; select <WAL insert position>`, one Sync): \
+			whether the transaction wrote anything, and the position a later read of the scope must see. It is one \
+			statement more than the baseline's commit and no round trip more (the round-trip table). A transaction that \
+			wrote nothing (no transaction id) leaves its scope alone. The stub driver answers that a transaction id was \
+			assigned, so the stub rows always pay for recording a write; on the real database the benchmark's \
+			`SELECT 1` read-write transaction writes nothing, so its `writeThenRead` needs no replay check.
 			- End to end, each load thread is one user that reads right after its own writes (thread scope). A read \
-			issued microseconds after a commit finds no replica that has replayed it yet (streaming replication is \
-			asynchronous): with `consistency.max-wait` at its default, 0, replica-router asks one replica once and \
-			then reads from the primary (`CONSISTENCY` in the table). That, not replica health, is what the primary's \
-			share of reads consists of when the `fallback` count is 0. `consistency.max-wait` (for example 20ms) makes \
-			such reads wait on a replica instead; web requests of different users do not wait for each other's writes.
+			issued microseconds after a commit often finds no replica that has replayed it yet (streaming replication \
+			is asynchronous): replica-router asks one replica and waits up to `consistency.max-wait` (default 10 ms; \
+			re-checked after 1, 2, 4 ms, then every 5 ms) before it reads from the primary (`CONSISTENCY` in the \
+			table). With `consistency.max-wait=0` (the default before) it asks once. That, not replica health, is \
+			what the primary's share of reads consists of when the `fallback` count is 0; the second replicated \
+			configuration measures the other setting in the same run. Web requests of different users do not wait \
+			for each other's writes.
 			- On a machine where other work runs, every number here moves; the load average at start and end is in \
-			the table above. The embedded servers share the machine's cores with the JVM under test, so the \
-			end-to-end run cannot show the capacity replicas on their own hosts add: it shows routing cost and where \
-			reads went.
+			the table above. In the end-to-end run the embedded servers share the machine's cores with the JVM under \
+			test, so it cannot show the capacity replicas on their own hosts add: it shows routing cost and where reads \
+			went. The capacity run is the one about capacity: each server there gets the same CPU quota (a host of \
+			its own size), and the quotas together (3 × the quota) leave the rest of the machine to the client.
 			""";
 
 	private Notes() {

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.benchmarks.stub.StubDriver;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFactory;
 
@@ -79,6 +80,7 @@ public final class Target implements AutoCloseable {
 			case ROUTER_NONE -> router(layer, nodes, "none");
 			case LAZY_PROXY -> lazyProxy(nodes);
 			case SHARDING_SPHERE -> shardingSphere(nodes);
+			case AWS_WRAPPER -> awsWrapper(nodes);
 		};
 	}
 
@@ -137,6 +139,40 @@ public final class Target implements AutoCloseable {
 			primary.close();
 			throw new IllegalStateException("ShardingSphere-JDBC could not start: " + ex, ex);
 		}
+	}
+
+	/**
+	 * The AWS Advanced JDBC Wrapper as its read/write splitting documentation configures it
+	 * outside Aurora: one pool of wrapper connections over a connection string that names
+	 * the writer first and the reader after it ({@code singleWriterConnectionString}), only
+	 * the {@code readWriteSplitting} plugin (the default plugins watch Aurora topology), the
+	 * PostgreSQL dialect named so it is not probed for. Spring's transaction manager calls
+	 * {@code setReadOnly(true)} for a read-only transaction, on which the plugin switches the
+	 * wrapper connection to its (cached) reader connection, and back after it.
+	 */
+	private static Target awsWrapper(Nodes nodes) {
+		if (nodes.driverClassName().equals(StubDriver.class.getName())) {
+			// The wrapper finds its target driver through DriverManager.
+			StubDriver.registerAheadOfOtherDrivers();
+		}
+		String primary = nodes.primaryUrl().substring("jdbc:postgresql://".length());
+		String replica = nodes.replicaUrl().substring("jdbc:postgresql://".length());
+		String replicaHost = replica.substring(0, replica.indexOf('/'));
+		int path = primary.indexOf('/');
+		String url = "jdbc:aws-wrapper:postgresql://" + primary.substring(0, path) + "," + replicaHost
+				+ primary.substring(path);
+		HikariDataSource pool = new HikariDataSource();
+		pool.setPoolName("aws-wrapper");
+		pool.setJdbcUrl(url);
+		pool.setUsername(nodes.username());
+		pool.setPassword(nodes.password());
+		pool.setDriverClassName("software.amazon.jdbc.Driver");
+		pool.setMaximumPoolSize(POOL_SIZE);
+		pool.setMinimumIdle(POOL_SIZE);
+		pool.addDataSourceProperty("wrapperPlugins", "readWriteSplitting");
+		pool.addDataSourceProperty("singleWriterConnectionString", "true");
+		pool.addDataSourceProperty("wrapperDialect", "pg");
+		return new Target(Layer.AWS_WRAPPER, pool, new JdbcTransactionManager(pool), List.of(pool));
 	}
 
 	/**

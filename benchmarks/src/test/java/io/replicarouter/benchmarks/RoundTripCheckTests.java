@@ -31,11 +31,24 @@ class RoundTripCheckTests {
 	}
 
 	@Test
-	void lsnModeReadsTheWalPositionOnceAfterEachReadWriteTransaction() {
+	void lsnModeTakesTheWalPositionInTheCommitsRoundTrip() {
 		Row baseline = row(rows, Layer.BASELINE);
-		assertThat(row(rows, Layer.ROUTER).readWrite().onPrimary().statements())
+		Row router = row(rows, Layer.ROUTER);
+		// The commit travels as SQL with the two position queries: one statement more,
+		// no round trip more.
+		assertThat(router.readWrite().onPrimary().statements())
 			.isEqualTo(baseline.readWrite().onPrimary().statements() + 1);
+		assertThat(router.readWrite().onPrimary().roundTrips()).isEqualTo(baseline.readWrite().onPrimary().roundTrips());
+		assertThat(router.readWrite().onReplica().roundTrips()).isZero();
 		assertThat(row(rows, Layer.ROUTER_NONE).readWrite().onPrimary()).isEqualTo(baseline.readWrite().onPrimary());
+	}
+
+	@Test
+	void theAwsWrapperReadsFromTheReplicaAndWritesOnThePrimary() {
+		Row baseline = row(rows, Layer.BASELINE);
+		Row aws = row(rows, Layer.AWS_WRAPPER);
+		assertThat(aws.readOnly().onReplica()).isEqualTo(baseline.readOnly().onPrimary());
+		assertThat(aws.readWrite().onPrimary()).isEqualTo(baseline.readWrite().onPrimary());
 	}
 
 	@Test

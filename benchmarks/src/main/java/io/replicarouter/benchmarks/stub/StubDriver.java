@@ -2,7 +2,11 @@ package io.replicarouter.benchmarks.stub;
 
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.List;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
 import java.util.Queue;
@@ -16,9 +20,10 @@ import java.util.logging.Logger;
  * <p>
  * It accepts only PostgreSQL URLs whose host starts with {@code stub-} (for example
  * {@code jdbc:postgresql://stub-primary/bench}), so replica-router's PostgreSQL URL checks
- * pass unchanged, and it never registers itself with {@link java.sql.DriverManager}: it is
- * chosen by class name ({@code spring.datasource.driver-class-name}) and cannot take a real
- * server's URL. A host containing {@code replica} plays a streaming replica, any other the
+ * pass unchanged, and it cannot take a real server's URL. It is chosen by class name
+ * ({@code spring.datasource.driver-class-name}); only for a layer that finds its target
+ * driver through {@link java.sql.DriverManager} (the AWS wrapper) is it registered there,
+ * see {@link #registerAheadOfOtherDrivers()}. A host containing {@code replica} plays a streaming replica, any other the
  * primary.
  * <p>
  * Every connection counts the statements it ran and the round trips a PostgreSQL driver
@@ -33,6 +38,31 @@ public final class StubDriver implements Driver {
 
 	private static final Queue<StubConnection> connections = new ConcurrentLinkedQueue<>();
 
+	/**
+	 * Register with {@link DriverManager} ahead of the drivers registered already, for a
+	 * layer that looks its target driver up there (the AWS wrapper): PostgreSQL's driver
+	 * would otherwise claim the {@code jdbc:postgresql:} URL first. This driver still
+	 * accepts only {@code stub-} hosts, so every other URL goes on to the real driver.
+	 */
+	public static synchronized void registerAheadOfOtherDrivers() {
+		try {
+			List<Driver> others = Collections.list(DriverManager.getDrivers());
+			if (others.stream().anyMatch(StubDriver.class::isInstance)) {
+				return;
+			}
+			for (Driver other : others) {
+				DriverManager.deregisterDriver(other);
+			}
+			DriverManager.registerDriver(new StubDriver());
+			for (Driver other : others) {
+				DriverManager.registerDriver(other);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	@Override
 	public Connection connect(String url, Properties info) {
 		if (!acceptsURL(url)) {
@@ -40,6 +70,10 @@ public final class StubDriver implements Driver {
 		}
 		int hostEnd = url.indexOf('/', "jdbc:postgresql://".length());
 		String host = url.substring("jdbc:postgresql://".length(), (hostEnd < 0) ? url.length() : hostEnd);
+		if (host.indexOf(':') >= 0) {
+			// a layer that adds the default port
+			host = host.substring(0, host.indexOf(':'));
+		}
 		boolean monitor = "replica-router-monitor".equals(info.getProperty("ApplicationName"));
 		StubConnection connection = StubConnection.create(url, host, host.contains("replica"), monitor);
 		connections.add(connection);

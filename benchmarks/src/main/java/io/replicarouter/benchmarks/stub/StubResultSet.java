@@ -58,6 +58,14 @@ abstract class StubResultSet implements ResultSet {
 		return FACTORY.create(statement, new String[] { label }, new Object[] { value });
 	}
 
+	/**
+	 * One row of one column whose label and value arrays the caller keeps (they are only
+	 * read), so that answering allocates nothing but the result set.
+	 */
+	static ResultSet shared(Statement statement, String[] label, Object[] value) {
+		return FACTORY.create(statement, label, value);
+	}
+
 	static ResultSet row(Statement statement, String[] labels, Object[] values) {
 		return FACTORY.create(statement, labels, values);
 	}

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A statement (plain or prepared) of {@link StubDriver}: answers from memory.
@@ -34,6 +36,28 @@ abstract class StubStatement implements PreparedStatement {
 	 */
 	static final long LSN = 0x3000000L;
 
+	private static final String[] COLUMN = { "?column?" };
+
+	private static final String[] POSITION_COLUMN = { "pg_wal_lsn_diff" };
+
+	private static final Object[] TRUE_ROW = { Boolean.TRUE };
+
+	private static final Object[] LSN_ROW = { LSN };
+
+	private static final Object[] NULL_ROW = { null };
+
+	private static final Integer NO_ROWS_CHANGED = 0;
+
+	/**
+	 * What the SQL strings seen so far ask for, and how multi-statement strings split:
+	 * worked out once per string (the layers send a handful of constant strings), so that
+	 * answering does not allocate what a real driver would not, and the allocation columns
+	 * show the layers' own.
+	 */
+	private static final Map<String, Kind> KINDS = new ConcurrentHashMap<>();
+
+	private static final Map<String, String[]> PARTS = new ConcurrentHashMap<>();
+
 	private final StubConnection connection;
 
 	private final String preparedSql;
@@ -45,7 +69,9 @@ abstract class StubStatement implements PreparedStatement {
 	/**
 	 * Results of a multi-statement execution not yet reached by {@link #getMoreResults()}.
 	 */
-	private final java.util.List<Object> pending = new java.util.ArrayList<>();
+	private Object[] pending;
+
+	private int nextPending;
 
 	private int queryTimeout;
 
@@ -73,25 +99,23 @@ abstract class StubStatement implements PreparedStatement {
 		if (sql.length() <= 10 && sql.trim().equalsIgnoreCase("select 1")) {
 			return StubResultSet.selectOne(this);
 		}
-		String lower = sql.toLowerCase(Locale.ROOT);
 		boolean replica = this.connection.isReplica();
-		if (lower.contains("pg_postmaster_start_time")) {
-			return StubResultSet.row(this,
-					new String[] { "pg_is_in_recovery", "current", "receive", "replay", "identity" },
-					new Object[] { replica, replica ? null : LSN, replica ? LSN : null, replica ? LSN : null,
-							this.connection.host() + ":5432@2026-01-01 00:00:00+00" });
+		switch (Kind.of(sql)) {
+			case PROBE:
+				return StubResultSet.row(this,
+						new String[] { "pg_is_in_recovery", "current", "receive", "replay", "identity" },
+						new Object[] { replica, replica ? null : LSN, replica ? LSN : null, replica ? LSN : null,
+								this.connection.host() + ":5432@2026-01-01 00:00:00+00" });
+			case TRANSACTION_ID_ASSIGNED:
+				// the benchmark's read-write transactions count as writes, as before
+				return StubResultSet.shared(this, COLUMN, TRUE_ROW);
+			case INSERT_POSITION:
+				return StubResultSet.shared(this, POSITION_COLUMN, replica ? NULL_ROW : LSN_ROW);
+			case REPLAY_POSITION:
+				return StubResultSet.shared(this, POSITION_COLUMN, replica ? LSN_ROW : NULL_ROW);
+			default:
+				return StubResultSet.empty(this);
 		}
-		if (lower.contains("pg_current_xact_id_if_assigned")) {
-			// the benchmark's read-write transactions count as writes, as before
-			return StubResultSet.one(this, "?column?", Boolean.TRUE);
-		}
-		if (lower.contains("pg_current_wal_insert_lsn") || lower.contains("pg_current_wal_lsn")) {
-			return StubResultSet.one(this, "pg_wal_lsn_diff", replica ? null : LSN);
-		}
-		if (lower.contains("pg_last_wal_replay_lsn")) {
-			return StubResultSet.one(this, "pg_wal_lsn_diff", replica ? LSN : null);
-		}
-		return StubResultSet.empty(this);
 	}
 
 	private int update(String sql) throws SQLException {
@@ -176,31 +200,37 @@ abstract class StubStatement implements PreparedStatement {
 	private boolean executeSeveral(String sql) throws SQLException {
 		checkOpen();
 		this.connection.executed();
-		this.pending.clear();
-		for (String part : sql.split(";")) {
-			String statement = part.strip();
-			if (statement.isEmpty()) {
-				continue;
-			}
-			if (statement.equalsIgnoreCase("commit")) {
+		String[] parts = PARTS.computeIfAbsent(sql, StubStatement::split);
+		this.pending = new Object[parts.length];
+		this.nextPending = 0;
+		for (int i = 0; i < parts.length; i++) {
+			String statement = parts[i];
+			Kind kind = Kind.of(statement);
+			if (kind == Kind.COMMIT) {
 				this.connection.committedInStatement();
-				this.pending.add(Integer.valueOf(0));
+				this.pending[i] = NO_ROWS_CHANGED;
 			}
 			else {
-				this.pending.add(isQuery(statement) ? answerFor(statement) : Integer.valueOf(0));
+				this.pending[i] = (kind != Kind.UPDATE) ? answerFor(statement) : NO_ROWS_CHANGED;
 			}
 		}
 		return getMoreResults();
+	}
+
+	private static String[] split(String sql) {
+		return java.util.Arrays.stream(sql.split(";")).map(String::strip).filter((part) -> !part.isEmpty())
+			.toArray(String[]::new);
 	}
 
 	@Override
 	public boolean getMoreResults() {
 		this.resultSet = null;
 		this.updateCount = -1;
-		if (this.pending.isEmpty()) {
+		if (this.pending == null || this.nextPending >= this.pending.length) {
 			return false;
 		}
-		Object next = this.pending.remove(0);
+		Object next = this.pending[this.nextPending];
+		this.pending[this.nextPending++] = null;
 		if (next instanceof ResultSet result) {
 			this.resultSet = result;
 			return true;
@@ -387,6 +417,39 @@ abstract class StubStatement implements PreparedStatement {
 	interface Factory {
 
 		StubStatement create(StubConnection connection, String preparedSql);
+
+	}
+
+	/**
+	 * What one statement asks for.
+	 */
+	private enum Kind {
+
+		PROBE, TRANSACTION_ID_ASSIGNED, INSERT_POSITION, REPLAY_POSITION, OTHER_QUERY, COMMIT, UPDATE;
+
+		static Kind of(String sql) {
+			return KINDS.computeIfAbsent(sql, Kind::classify);
+		}
+
+		private static Kind classify(String sql) {
+			String lower = sql.strip().toLowerCase(Locale.ROOT);
+			if (lower.contains("pg_postmaster_start_time")) {
+				return PROBE;
+			}
+			if (lower.contains("pg_current_xact_id_if_assigned")) {
+				return TRANSACTION_ID_ASSIGNED;
+			}
+			if (lower.contains("pg_current_wal_insert_lsn") || lower.contains("pg_current_wal_lsn")) {
+				return INSERT_POSITION;
+			}
+			if (lower.contains("pg_last_wal_replay_lsn")) {
+				return REPLAY_POSITION;
+			}
+			if (lower.equals("commit")) {
+				return COMMIT;
+			}
+			return isQuery(lower) ? OTHER_QUERY : UPDATE;
+		}
 
 	}
 
