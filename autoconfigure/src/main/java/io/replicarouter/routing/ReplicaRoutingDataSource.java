@@ -443,7 +443,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			return onPrimary(reason);
 		}
 		DataSourceNode primary = this.nodes.primary();
-		Connection connection = this.primaryAccess.connect(false);
+		Connection connection = connectForRead(reason);
 		SQLException failure = null;
 		try {
 			if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
@@ -462,8 +462,17 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * the primary is known to be down.
 	 */
 	private Binding onPrimary(RoutingReason reason) throws SQLException {
-		return new Binding(this.primaryAccess.connect(false), this.nodes.primary(), reason, WalPosition.CURRENT,
-				false);
+		return new Binding(connectForRead(reason), this.nodes.primary(), reason, WalPosition.CURRENT, false);
+	}
+
+	/**
+	 * A fallback read has nowhere else to go: like a write, it waits the unavailable wait
+	 * for a primary known to be down (a failover behind the same URL may bring one back
+	 * before the monitor's next probe). A read for read-your-writes does not: it turns to
+	 * the replicas at once.
+	 */
+	private Connection connectForRead(RoutingReason reason) throws SQLException {
+		return this.primaryAccess.connect(reason == RoutingReason.FALLBACK);
 	}
 
 	private void discard(DataSourceNode node, Connection connection) {
