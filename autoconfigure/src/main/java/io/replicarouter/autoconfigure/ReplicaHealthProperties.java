@@ -58,7 +58,8 @@ public class ReplicaHealthProperties {
 
 	/**
 	 * How long a pool must stay busy to be reported saturated (threads waiting for a
-	 * connection saturate it at once), and calm to be clear again.
+	 * connection while all of the pool's connections are open saturate it at once), and
+	 * calm to be clear again.
 	 */
 	private Duration poolSaturationPeriod = Duration.ofSeconds(10);
 

@@ -25,10 +25,15 @@ import org.springframework.context.SmartLifecycle;
  * Watches every node's Hikari pool for saturation, from the pools' MXBeans only (never a
  * connection or a query).
  * <p>
- * A pool becomes saturated as soon as threads wait for a connection, or once its usage
- * (active / maximum) has stayed at or over the threshold for the saturation period. It is
- * clear again only after neither has been true for the whole period, so a pool near its
- * limit does not flap between states.
+ * A pool becomes saturated as soon as threads wait for a connection while it holds all
+ * the connections it may open, or once its usage (active / maximum) has stayed at or over
+ * the threshold for the saturation period. It is clear again only after neither has been
+ * true for the whole period, so a pool near its limit does not flap between states.
+ * <p>
+ * Threads waiting while the pool is below its maximum size are not saturation: the pool is
+ * opening connections for them (after a restart, or when a node rejoins), or its database
+ * does not answer, which the node's health reports. Counting them would keep the status
+ * degraded for a whole period after every refill, with no demand beyond the pool's size.
  */
 public class PoolSaturationMonitor implements SmartLifecycle {
 
@@ -122,14 +127,14 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 	}
 
 	private void update(String name, Tracker tracker, Sample sample, long now) {
-		boolean busy = sample.waiting > 0 || sample.usage() >= this.threshold;
+		boolean busy = sample.isExhausted() || sample.usage() >= this.threshold;
 		synchronized (tracker) {
 			if (busy) {
 				tracker.calmSince = -1;
 				if (tracker.busySince < 0) {
 					tracker.busySince = now;
 				}
-				if (!tracker.saturated && (sample.waiting > 0 || now - tracker.busySince >= this.periodMillis)) {
+				if (!tracker.saturated && (sample.isExhausted() || now - tracker.busySince >= this.periodMillis)) {
 					tracker.saturated = true;
 					tracker.saturatedSince = Instant.ofEpochMilli(now);
 					logger.warn("Pool " + name + " is saturated: " + sample.active + " of " + sample.max
@@ -216,6 +221,13 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 
 		double usage() {
 			return (this.max > 0) ? (double) this.active / this.max : 0;
+		}
+
+		/**
+		 * Threads wait and the pool may not open another connection for them.
+		 */
+		boolean isExhausted() {
+			return this.waiting > 0 && this.total >= this.max;
 		}
 
 	}

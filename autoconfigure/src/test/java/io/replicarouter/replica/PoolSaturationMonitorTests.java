@@ -38,6 +38,17 @@ class PoolSaturationMonitorTests {
 	}
 
 	@Test
+	void threadsWaitingWhileThePoolOpensConnectionsAreNoSaturation() {
+		// A rejoining replica's pool: one connection open, readers wait for the next ones.
+		load(1, 1, 8, 3);
+		assertThat(primary().saturated()).isFalse();
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(primary().saturated()).as("still growing, however long").isFalse();
+		load(8, 8, 8, 3);
+		assertThat(primary().saturated()).as("every connection open and in use, threads waiting").isTrue();
+	}
+
+	@Test
 	void aMomentaryWaitDoesNotMakeTheStatusFlap() {
 		load(8, 8, 1);
 		assertThat(primary().saturated()).isTrue();
@@ -65,9 +76,13 @@ class PoolSaturationMonitorTests {
 	}
 
 	private void load(int active, int max, int waiting) {
+		load(active, max, max, waiting);
+	}
+
+	private void load(int active, int total, int max, int waiting) {
 		given(this.pool.getActiveConnections()).willReturn(active);
-		given(this.pool.getIdleConnections()).willReturn(max - active);
-		given(this.pool.getTotalConnections()).willReturn(max);
+		given(this.pool.getIdleConnections()).willReturn(total - active);
+		given(this.pool.getTotalConnections()).willReturn(total);
 		given(this.pool.getThreadsAwaitingConnection()).willReturn(waiting);
 	}
 
