@@ -231,6 +231,7 @@ public final class ReplicaRouterAutoConfiguration {
 		router.setPrimaryUnavailableWait(properties.getPrimary().getUnavailableWait());
 		router.setFallbackMaxConcurrency(fallbackMaxConcurrency(properties, nodes));
 		router.setFallbackWait(properties.getTimeouts().getBorrow());
+		router.setPrimaryReadWeight(properties.getPrimary().getReadWeight());
 		return router;
 	}
 

@@ -333,10 +333,27 @@ public class ReplicaRouterProperties {
 	}
 
 	/**
-	 * What work that can only run on the primary (writes, reads pinned to it) does while the
-	 * primary is down.
+	 * The primary's part in routing: what work that can only run there (writes, reads pinned
+	 * to it) does while it is down, and whether it also takes a share of the reads.
 	 */
 	public static class Primary {
+
+		/**
+		 * Weight of the primary in the read rotation, next to each replica's weight (1 by
+		 * default): the primary serves weight / (weight + the weights of the replicas in
+		 * rotation) of the read-only transactions, while its pool has an idle connection and
+		 * fewer reads than fallback-max-concurrency run there. 0 keeps reads off the
+		 * primary except as the fallback and for read-your-writes.
+		 */
+		private int readWeight;
+
+		public int getReadWeight() {
+			return this.readWeight;
+		}
+
+		public void setReadWeight(int readWeight) {
+			this.readWeight = readWeight;
+		}
 
 		/**
 		 * Longest time such work waits for a primary known to be down (its probes fail) to

@@ -80,6 +80,11 @@ public final class SettingsValidator {
 					+ " but must be at least 1", "Set how many fallback reads may run on the primary at once, "
 							+ "or remove it for half the primary's pool.");
 		}
+		if (router.getPrimary().getReadWeight() < 0) {
+			problems.add(prefix + ".primary.read-weight", "it is " + router.getPrimary().getReadWeight()
+					+ " but must not be negative", "Set 0 to keep reads off the primary, or a weight such as 1 "
+							+ "to give it as many reads as a replica of weight 1.");
+		}
 		notNegative(problems, prefix + ".primary.unavailable-wait", router.getPrimary().getUnavailableWait(),
 				"Set 0 to fail writes at once while the primary is down, or a short wait such as 2s.");
 		notNegative(problems, prefix + ".retry.writes.max-wait", router.getRetry().getWrites().getMaxWait(),

@@ -26,14 +26,13 @@ final class ConnectionsInUse {
 	/**
 	 * Register a connection if the work on it could run elsewhere: any connection of a
 	 * replica, and one of the primary taken only because no replica could serve the read
-	 * then (read-your-writes, or the fallback).
+	 * then (read-your-writes, the fallback) or as its share of the reads.
 	 * @param node the node the connection belongs to
 	 * @param reason why the connection went to that node
 	 * @param connection the physical connection
 	 */
 	void add(DataSourceNode node, RoutingReason reason, Connection connection) {
-		if (node.role() == NodeRole.REPLICA || reason == RoutingReason.CONSISTENCY
-				|| reason == RoutingReason.FALLBACK) {
+		if (node.role() == NodeRole.REPLICA || reason.standsInForAReplica()) {
 			this.connections.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet()).add(connection);
 		}
 	}

@@ -69,6 +69,15 @@ final class FallbackLimit {
 	}
 
 	/**
+	 * Take a turn only if one is free now; {@link #release()} gives it back.
+	 * @return whether a turn was taken
+	 */
+	boolean tryAcquire() {
+		Semaphore available = this.permits;
+		return available == null || available.tryAcquire();
+	}
+
+	/**
 	 * Give a turn back.
 	 */
 	void release() {

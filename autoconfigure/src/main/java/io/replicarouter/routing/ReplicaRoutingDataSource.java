@@ -73,6 +73,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile FallbackLimit fallbackLimit = FallbackLimit.NONE;
 
+	private volatile PrimaryReadShare primaryReadShare = PrimaryReadShare.NONE;
+
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
 	/**
@@ -204,6 +206,28 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
+	 * Return the primary's weight in the read rotation.
+	 * @return the weight, 0 when the primary serves reads only as the fallback and for
+	 * read-your-writes
+	 */
+	public int getPrimaryReadWeight() {
+		return this.primaryReadShare.weight();
+	}
+
+	/**
+	 * Let the primary take part in the read rotation: it serves
+	 * {@code weight / (weight + the weights of the replicas in rotation)} of the read-only
+	 * transactions, as long as its pool has an idle connection and the fallback's limit
+	 * ({@link #setFallbackMaxConcurrency}) leaves it a turn; otherwise the replicas serve
+	 * them. Default 0: the primary serves reads only as the fallback and for
+	 * read-your-writes.
+	 * @param weight the primary's weight, 0 or more
+	 */
+	public void setPrimaryReadWeight(int weight) {
+		this.primaryReadShare = new PrimaryReadShare(weight);
+	}
+
+	/**
 	 * Return the primary.
 	 * @return the primary node
 	 */
@@ -285,7 +309,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	void released(Binding binding) {
 		this.inUse.remove(binding.node(), binding.connection());
-		if (binding.reason() == RoutingReason.FALLBACK && binding.node().role() == NodeRole.PRIMARY) {
+		if ((binding.reason() == RoutingReason.FALLBACK || binding.reason() == RoutingReason.PRIMARY_SHARE)
+				&& binding.node().role() == NodeRole.PRIMARY) {
 			this.fallbackLimit.release();
 		}
 	}
@@ -311,6 +336,10 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	private Binding read(RoutingReason reason, WalPosition required) throws SQLException {
+		Binding share = (reason == RoutingReason.READ_ONLY) ? primaryShare() : null;
+		if (share != null) {
+			return share;
+		}
 		ReplicaSetDataSource.ReplicaConnection replica = this.replicas.acquire(required, this.consistency.maxWait());
 		if (replica != null) {
 			this.consistency.afterRead(replica.position());
@@ -341,6 +370,28 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		catch (SQLException | RuntimeException ex) {
 			limit.release();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Bind a read-only transaction to the primary as its share of the reads, when the draw
+	 * says so and the primary can take it without waiting; {@code null} sends it to the
+	 * replicas. Never on a thread running a read again after the primary failed under it.
+	 */
+	private @Nullable Binding primaryShare() {
+		FallbackLimit limit = this.fallbackLimit;
+		if (!this.primaryReadShare.draw(this.topology.eligibleReplicas()) || RoutingThreadState.current().verifyPrimary
+				|| this.topology.primaryUnavailableReason() != null
+				|| !PrimaryReadShare.hasIdleConnection(this.nodes.primary().dataSource()) || !limit.tryAcquire()) {
+			return null;
+		}
+		try {
+			return onPrimary(RoutingReason.PRIMARY_SHARE);
+		}
+		catch (SQLException | RuntimeException ex) {
+			limit.release();
+			this.logger.debug("The primary could not take its share of the reads; a replica serves this one", ex);
+			return null;
 		}
 	}
 

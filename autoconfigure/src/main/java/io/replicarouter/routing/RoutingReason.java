@@ -43,6 +43,23 @@ public enum RoutingReason {
 	 * A read-only transaction on the primary because no replica had replayed the scope's
 	 * last write (read-your-writes).
 	 */
-	CONSISTENCY
+	CONSISTENCY,
+
+	/**
+	 * A read-only transaction on the primary as its share of the reads
+	 * ({@code replica-router.primary.read-weight}): the primary takes part in the read
+	 * rotation next to the replicas.
+	 */
+	PRIMARY_SHARE;
+
+	/**
+	 * Return whether work bound to the primary for this reason is a read that a replica
+	 * could serve as well (read-your-writes, the fallback, the primary's share of reads):
+	 * it may be aborted and run again on a replica when the primary fails under it.
+	 * @return whether the primary stands in for a replica
+	 */
+	public boolean standsInForAReplica() {
+		return this == CONSISTENCY || this == FALLBACK || this == PRIMARY_SHARE;
+	}
 
 }

@@ -41,15 +41,15 @@ final class RoutingTrace {
 				|| reason == RoutingReason.NON_TRANSACTIONAL_READ)) {
 			this.boundForWriting = true;
 		}
-		if (node.role() == NodeRole.PRIMARY
-				&& (reason == RoutingReason.CONSISTENCY || reason == RoutingReason.FALLBACK)) {
+		if (node.role() == NodeRole.PRIMARY && reason.standsInForAReplica()) {
 			this.primaryInsteadOfReplica = true;
 		}
 	}
 
 	/**
 	 * Return whether read-only work ran on the primary only because no replica could take
-	 * it then (read-your-writes, or fallback): run again, it may run on a replica.
+	 * it then (read-your-writes, or fallback) or as its share of reads: run again, it may
+	 * run on a replica.
 	 * @return whether the primary stood in for a replica
 	 */
 	boolean usedPrimaryInsteadOfReplica() {

@@ -69,6 +69,7 @@ class BadConfigurationTests {
 				bad("replica-router.retry.max-attempts", "-3", "must be at least 1"),
 				bad("replica-router.fallback-max-concurrency", "0", "must be at least 1"),
 				bad("replica-router.primary.unavailable-wait", "-1s", "must not be negative"),
+				bad("replica-router.primary.read-weight", "-1", "must not be negative"),
 				bad("replica-router.retry.writes.max-wait", "-1s", "must not be negative"),
 				bad("replica-router.health.pool-usage-threshold", "0", "more than 0 and at most 1"),
 				bad("replica-router.health.pool-usage-threshold", "1.5", "more than 0 and at most 1"),

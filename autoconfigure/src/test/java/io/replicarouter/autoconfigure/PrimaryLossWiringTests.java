@@ -29,6 +29,7 @@ class PrimaryLossWiringTests {
 			ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
 			assertThat(router.getPrimaryUnavailableWait()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(router.getFallbackMaxConcurrency()).as("Hikari's default pool of 10").isEqualTo(5);
+			assertThat(router.getPrimaryReadWeight()).as("reads stay off the primary").isZero();
 			assertThat(context).doesNotHaveBean("writeTransactionRetryAdvisor");
 		});
 	}
@@ -37,9 +38,11 @@ class PrimaryLossWiringTests {
 	void theWaitTheLimitAndTheWriteRetryAreConfigurable() {
 		this.runner
 			.withPropertyValues("replica-router.primary.unavailable-wait=250ms",
-					"replica-router.fallback-max-concurrency=2", "replica-router.retry.writes.enabled=true")
+					"replica-router.fallback-max-concurrency=2", "replica-router.retry.writes.enabled=true",
+					"replica-router.primary.read-weight=2")
 			.run((context) -> {
 				ReplicaRoutingDataSource router = context.getBean(ReplicaRoutingDataSource.class);
+				assertThat(router.getPrimaryReadWeight()).isEqualTo(2);
 				assertThat(router.getPrimaryUnavailableWait()).isEqualTo(Duration.ofMillis(250));
 				assertThat(router.getFallbackMaxConcurrency()).isEqualTo(2);
 				assertThat(context).hasBean("writeTransactionRetryAdvisor");

@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -303,6 +304,88 @@ class ReplicaRoutingDataSourceTests {
 		connection.createStatement();
 		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
 		verifyNoInteractions(this.replicaPool1, this.replicaPool2);
+	}
+
+	@Test
+	void withAPrimaryReadWeightThePrimaryServesItsShareOfReadOnlyTransactions() throws SQLException {
+		ReplicaRoutingDataSource router = router(new RecordingTopology(List.of(this.replica1, this.replica2)),
+				Fallback.PRIMARY);
+		router.setPrimaryReadWeight(1);
+		Map<RoutingReason, Integer> reasons = new java.util.EnumMap<>(RoutingReason.class);
+		int reads = 3000;
+		for (int i = 0; i < reads; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			connection.createStatement();
+			reasons.merge(connection.unwrap(RoutedConnection.class).reason(), 1, Integer::sum);
+			connection.commit();
+			connection.close();
+		}
+		// weight 1 next to two replicas of weight 1: a third, give or take six standard deviations
+		assertThat(reasons.get(RoutingReason.PRIMARY_SHARE)).isBetween(1000 - 155, 1000 + 155);
+		assertThat(reasons.get(RoutingReason.READ_ONLY)).isEqualTo(reads - reasons.get(RoutingReason.PRIMARY_SHARE));
+		assertThat(router.getStatistics().count(this.primary, RoutingReason.PRIMARY_SHARE))
+			.isEqualTo((long) reasons.get(RoutingReason.PRIMARY_SHARE));
+	}
+
+	@Test
+	void thePrimarysShareOfReadsTakesTheFallbacksTurnsAndLeavesReadsToReplicasWhenNoneIsFree() throws SQLException {
+		ReplicaRoutingDataSource router = router(new RecordingTopology(List.of(this.replica1, this.replica2)),
+				Fallback.PRIMARY);
+		router.setPrimaryReadWeight(1_000_000);
+		router.setFallbackMaxConcurrency(1);
+		Connection first = router.getConnection();
+		first.setReadOnly(true);
+		first.createStatement();
+		assertThat(first.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.PRIMARY_SHARE);
+		Connection second = router.getConnection();
+		second.setReadOnly(true);
+		second.createStatement();
+		assertThat(second.unwrap(RoutedConnection.class).node().role())
+			.as("the primary's one turn is taken: a replica serves it, without waiting")
+			.isEqualTo(NodeRole.REPLICA);
+		first.close();
+		second.close();
+		Connection third = router.getConnection();
+		third.setReadOnly(true);
+		third.createStatement();
+		assertThat(third.unwrap(RoutedConnection.class).reason()).as("the turn was given back")
+			.isEqualTo(RoutingReason.PRIMARY_SHARE);
+		third.close();
+	}
+
+	@Test
+	void thePrimarysShareOfReadsGoesToReplicasWhileThePrimaryIsUnavailable() throws SQLException {
+		RecordingTopology topology = new RecordingTopology(List.of(this.replica1, this.replica2));
+		topology.primaryUnavailable = "down: connection refused";
+		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
+		router.setPrimaryReadWeight(1_000_000);
+		for (int i = 0; i < 10; i++) {
+			Connection connection = router.getConnection();
+			connection.setReadOnly(true);
+			connection.createStatement();
+			assertThat(connection.unwrap(RoutedConnection.class).node().role()).isEqualTo(NodeRole.REPLICA);
+			connection.close();
+		}
+		verifyNoInteractions(this.primaryPool);
+	}
+
+	@Test
+	void withoutReplicasInRotationReadsAreFallbacksWhateverThePrimarysReadWeight() throws SQLException {
+		ReplicaRoutingDataSource router = router(new RecordingTopology(List.of()), Fallback.PRIMARY);
+		router.setPrimaryReadWeight(1);
+		Connection connection = router.getConnection();
+		connection.setReadOnly(true);
+		connection.createStatement();
+		assertThat(connection.unwrap(RoutedConnection.class).reason()).isEqualTo(RoutingReason.FALLBACK);
+	}
+
+	@Test
+	void aNegativePrimaryReadWeightIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> router(NonTransactionalReads.PRIMARY).setPrimaryReadWeight(-1))
+			.withMessageContaining("0 or more");
 	}
 
 	@Test

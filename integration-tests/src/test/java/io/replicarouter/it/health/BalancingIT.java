@@ -123,6 +123,30 @@ class BalancingIT {
 		}
 	}
 
+	@Test
+	void thePrimaryWithAReadWeightServesItsShareAndMoreWhenAReplicaLeaves() throws Exception {
+		Map<String, Integer> served = run("replica-router.primary.read-weight=1",
+				"replica-router.health.probe-interval=200ms");
+		assertThat(served).as(served.toString()).containsOnlyKeys("primary", "replica-1", "replica-2");
+		// a third each, within five percent of the reads
+		for (String node : served.keySet()) {
+			assertThat(served.get(node)).as(node + " in " + served).isBetween(567, 767);
+		}
+		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
+		extension.cluster().replica(1).kill();
+		ReplicaHealthIT.awaitTrue(Duration.ofSeconds(15), () -> !monitor.replicaHealth().get(1).isEligible());
+		Map<String, Integer> withOneReplica = servedBy(TRANSACTIONS);
+		assertThat(withOneReplica).as(withOneReplica.toString()).containsOnlyKeys("primary", "replica-1");
+		assertThat(withOneReplica.get("primary")).as("a half with one replica of weight 1 left")
+			.isBetween(900, 1100);
+	}
+
+	@Test
+	void byDefaultThePrimaryServesNoReadWhileReplicasAreInRotation() {
+		Map<String, Integer> served = run();
+		assertThat(served).containsOnlyKeys("replica-1", "replica-2");
+	}
+
 	private Map<String, Integer> run(String... properties) {
 		this.context = RouterTestApplication.start(extension.cluster(), properties);
 		return servedBy(TRANSACTIONS);
