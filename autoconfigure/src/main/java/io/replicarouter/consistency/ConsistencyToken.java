@@ -66,7 +66,15 @@ public record ConsistencyToken(WalPosition position, long writtenAt) {
 		}
 		WalPosition position = (isPositionUnknown() || other.isPositionUnknown()) ? WalPosition.UNKNOWN
 				: this.position.max(other.position);
-		return new ConsistencyToken(position, Math.max(this.writtenAt, other.writtenAt));
+		long writtenAt = Math.max(this.writtenAt, other.writtenAt);
+		// The newer token usually holds both (a write after the scope's last one): no copy.
+		if (position.equals(other.position) && writtenAt == other.writtenAt) {
+			return other;
+		}
+		if (position.equals(this.position) && writtenAt == this.writtenAt) {
+			return this;
+		}
+		return new ConsistencyToken(position, writtenAt);
 	}
 
 	/**

@@ -108,7 +108,7 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 
 	private void recordWrite(WalPosition position, long now) {
 		ConsistencyScope scope = ConsistencyScope.current();
-		scope.expireTokenWrittenBefore(now - tokenLifetime().toMillis());
+		scope.expireTokenWrittenBefore(now - tokenLifetimeMillis());
 		scope.recordWrite(this, position, now);
 	}
 
@@ -264,7 +264,11 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 	 * @return the token lifetime
 	 */
 	public Duration tokenLifetime() {
-		return Duration.ofMillis((this.mode == ConsistencyMode.STICKY) ? this.stickyWindowMillis : this.tokenTtlMillis);
+		return Duration.ofMillis(tokenLifetimeMillis());
+	}
+
+	private long tokenLifetimeMillis() {
+		return (this.mode == ConsistencyMode.STICKY) ? this.stickyWindowMillis : this.tokenTtlMillis;
 	}
 
 }

@@ -3,8 +3,9 @@ package io.replicarouter.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * Takes connections of the primary's pool so that work fails fast while the primary is
@@ -37,7 +38,13 @@ final class PrimaryAccess {
 
 	private volatile Duration unavailableWait = Duration.ofSeconds(1);
 
-	private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+	/**
+	 * Every thread that ever took a connection here, each registered once (a set entry per
+	 * call would cost every write an allocation); gone with its thread.
+	 */
+	private final Set<Waiter> waiters = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+	private final ThreadLocal<Waiter> waiter = ThreadLocal.withInitial(this::register);
 
 	PrimaryAccess(DataSourceNode primary, RoutingTopology topology) {
 		this.primary = primary;
@@ -64,8 +71,8 @@ final class PrimaryAccess {
 	Connection connect(boolean waitForPrimary) throws SQLException {
 		for (int wakeUps = 0;; wakeUps++) {
 			awaitPrimary(waitForPrimary ? this.unavailableWait : Duration.ZERO);
-			Waiter waiter = new Waiter(Thread.currentThread());
-			this.waiters.add(waiter);
+			Waiter waiter = this.waiter.get();
+			waiter.begin();
 			try {
 				return this.primary.dataSource().getConnection();
 			}
@@ -77,7 +84,6 @@ final class PrimaryAccess {
 				// connection if it came back meanwhile.
 			}
 			finally {
-				this.waiters.remove(waiter);
 				waiter.finish();
 			}
 		}
@@ -88,9 +94,17 @@ final class PrimaryAccess {
 	 * stopped answering.
 	 */
 	void primaryStoppedAnswering() {
-		for (Waiter waiter : this.waiters) {
-			waiter.wake();
+		synchronized (this.waiters) {
+			for (Waiter waiter : this.waiters) {
+				waiter.wake();
+			}
 		}
+	}
+
+	private Waiter register() {
+		Waiter waiter = new Waiter(Thread.currentThread());
+		this.waiters.add(waiter);
+		return waiter;
 	}
 
 	private void awaitPrimary(Duration wait) throws PrimaryUnavailableException {
@@ -129,7 +143,8 @@ final class PrimaryAccess {
 	}
 
 	/**
-	 * A thread waiting for a connection of the primary's pool.
+	 * A thread that takes connections of the primary's pool, one call at a time: between
+	 * {@link #begin()} and {@link #finish()} it may be waiting.
 	 */
 	private static final class Waiter {
 
@@ -137,10 +152,15 @@ final class PrimaryAccess {
 
 		private boolean woken;
 
-		private boolean finished;
+		private boolean finished = true;
 
 		Waiter(Thread thread) {
 			this.thread = thread;
+		}
+
+		synchronized void begin() {
+			this.woken = false;
+			this.finished = false;
 		}
 
 		synchronized void wake() {

@@ -224,7 +224,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param weight the primary's weight, 0 or more
 	 */
 	public void setPrimaryReadWeight(int weight) {
-		this.primaryReadShare = new PrimaryReadShare(weight);
+		this.primaryReadShare = (weight != 0) ? new PrimaryReadShare(weight) : PrimaryReadShare.NONE;
 	}
 
 	/**
@@ -327,7 +327,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			}
 		}
 		return new Binding(this.primaryAccess.connect(true), this.nodes.primary(), reason, WalPosition.CURRENT,
-				false);
+				reason == RoutingReason.READ_WRITE || reason == RoutingReason.NON_TRANSACTIONAL_READ);
 	}
 
 	private Binding read(RoutingReason reason) throws SQLException {
@@ -336,9 +336,11 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	private Binding read(RoutingReason reason, WalPosition required) throws SQLException {
-		Binding share = (reason == RoutingReason.READ_ONLY) ? primaryShare() : null;
-		if (share != null) {
-			return share;
+		if (this.primaryReadShare != PrimaryReadShare.NONE && reason == RoutingReason.READ_ONLY) {
+			Binding share = primaryShare();
+			if (share != null) {
+				return share;
+			}
 		}
 		ReplicaSetDataSource.ReplicaConnection replica = this.replicas.acquire(required, this.consistency.maxWait());
 		if (replica != null) {
@@ -564,9 +566,35 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws SQLException if the commit fails
 	 */
 	void commitWrite(Connection connection) throws SQLException {
-		if (!this.consistency.commitAndRecordWrite(connection)) {
-			afterPrimaryWrite(connection);
+		Connection physical = withoutHikariProxy(connection);
+		try {
+			if (!this.consistency.commitAndRecordWrite(physical)) {
+				afterPrimaryWrite(connection);
+			}
 		}
+		catch (SQLException ex) {
+			if (physical != connection && ConnectionFailures.isNodeFailure(ex)) {
+				// What Hikari's proxy would have done: a broken connection leaves the pool.
+				((HikariDataSource) this.nodes.primary().dataSource()).evictConnection(connection);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * The driver's connection behind a connection of the primary's own Hikari pool, for the
+	 * commit's one statement, closed at once: Hikari's proxy of the statement and of each of
+	 * its result sets would cost every write three objects and add nothing but eviction on
+	 * a broken connection, which {@link #commitWrite} does itself. A connection that anything
+	 * else wraps (a tracing or logging proxy of the pool) is used as it is, so that such
+	 * tools still see the commit.
+	 */
+	private Connection withoutHikariProxy(Connection connection) throws SQLException {
+		if (connection instanceof com.zaxxer.hikari.pool.ProxyConnection
+				&& this.nodes.primary().dataSource() instanceof HikariDataSource) {
+			return connection.unwrap(Connection.class);
+		}
+		return connection;
 	}
 
 	/**

@@ -33,9 +33,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the same CPU quota ({@link CpuQuota}), so each stands for a host of the same size, and
  * the same client threads run a read-heavy workload whose cost is on the server: 90%
  * read-only transactions that aggregate over a table of {@value #ROWS} rows (a sequential
- * scan, no index helps), 10% read-write transactions inserting one row. Three
+ * scan, no index helps), 10% read-write transactions inserting one row. Four
  * configurations in one run: the primary alone (replica-router off), primary + 1 replica,
- * primary + 2 replicas (replica-router with its defaults).
+ * primary + 2 replicas (replica-router with its defaults: reads stay off the primary), and
+ * primary + 2 replicas with the primary in the read rotation
+ * ({@code replica-router.primary.read-weight=1}: three servers of equal size serve reads).
  */
 final class CapacityRun {
 
@@ -98,6 +100,9 @@ final class CapacityRun {
 					duration));
 			results.add(runOnce("primary + 2 replicas (replica-router, defaults)", cluster, 2, groups, threads, warmUp,
 					duration));
+			results.add(runOnce("primary + 2 replicas, primary in the read rotation (replica-router, "
+					+ "primary.read-weight=1)", cluster, 2, groups, threads, warmUp, duration,
+					"--replica-router.primary.read-weight=1"));
 			return new Outcome(quota.describe(), quota.cpus(), threads, duration, warmUp, results);
 		}
 		finally {
@@ -144,7 +149,8 @@ final class CapacityRun {
 	}
 
 	private static Result runOnce(String name, PostgresReplicationCluster cluster, int replicas,
-			Map<String, CpuQuota.Group> groups, int threads, Duration warmUp, Duration duration) throws Exception {
+			Map<String, CpuQuota.Group> groups, int threads, Duration warmUp, Duration duration, String... settings)
+			throws Exception {
 		List<String> arguments = new ArrayList<>();
 		arguments.add("--spring.config.name=replica-router-benchmarks");
 		arguments.add("--spring.datasource.url=" + cluster.primary().jdbcUrl());
@@ -156,6 +162,7 @@ final class CapacityRun {
 			arguments.add("--replica-router.replicas[" + i + "].url=" + cluster.replica(i).jdbcUrl());
 			arguments.add("--replica-router.replicas[" + i + "].hikari.maximum-pool-size=" + threads);
 		}
+		arguments.addAll(List.of(settings));
 		arguments.add("--logging.level.root=WARN");
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Target.RouterApplication.class)
 			.web(WebApplicationType.NONE)
@@ -315,7 +322,8 @@ final class CapacityRun {
 	 * @param threads client threads
 	 * @param duration measured time per configuration
 	 * @param warmUp warm-up per configuration
-	 * @param results primary alone, + 1 replica, + 2 replicas
+	 * @param results primary alone, + 1 replica, + 2 replicas, + 2 replicas with the primary
+	 * in the read rotation
 	 */
 	record Outcome(String quota, double cpusPerServer, int threads, Duration duration, Duration warmUp,
 			List<Result> results) {
@@ -325,7 +333,11 @@ final class CapacityRun {
 		}
 
 		Result withTwoReplicas() {
-			return this.results.get(this.results.size() - 1);
+			return this.results.get(2);
+		}
+
+		Result withThreeReadingServers() {
+			return this.results.get(3);
 		}
 
 	}

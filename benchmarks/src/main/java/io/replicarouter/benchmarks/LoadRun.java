@@ -364,7 +364,8 @@ public final class LoadRun {
 	public record RoutingCounts(Map<String, Long> readsByNode, Map<RoutingReason, Long> readsByReason, long writes) {
 
 		private static final List<RoutingReason> READ_REASONS = List.of(RoutingReason.READ_ONLY,
-				RoutingReason.FALLBACK, RoutingReason.CONSISTENCY, RoutingReason.PRIMARY_READ);
+				RoutingReason.FALLBACK, RoutingReason.CONSISTENCY, RoutingReason.PRIMARY_READ,
+				RoutingReason.PRIMARY_SHARE);
 
 		static RoutingCounts of(DataSource dataSource) {
 			if (!(dataSource instanceof ReplicaRoutingDataSource router)) {
