@@ -89,6 +89,40 @@ class CommitPositionIT {
 		assertThat(context.getBean(Queries.class).get(2).value()).as("nothing committed").isEqualTo(-1);
 	}
 
+	@Test
+	void aCommitWhoseConnectionIsTerminatedFailsAndTheBrokenConnectionLeavesThePool() throws SQLException {
+		TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		com.zaxxer.hikari.HikariDataSource pool = (com.zaxxer.hikari.HikariDataSource) context
+			.getBean(io.replicarouter.routing.ReplicaRoutingDataSource.class)
+			.getPrimary()
+			.dataSource();
+		int[] terminated = new int[1];
+		try (ConsistencyScope.Opened scope = ConsistencyScope.open(ConsistencyToken.EMPTY, null)) {
+			assertThatException().isThrownBy(() -> transactions.executeWithoutResult((status) -> {
+				jdbc.update("insert into kv (id, v) values (3, 30) on conflict (id) do update set v = excluded.v");
+				terminated[0] = jdbc.queryForObject("select pg_backend_pid()", Integer.class);
+				try (Connection admin = extension.cluster().primary().connect();
+						Statement statement = admin.createStatement()) {
+					statement.execute("select pg_terminate_backend(" + terminated[0] + ")");
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}));
+			// The client cannot tell whether a commit whose connection broke was applied: the
+			// scope's reads go to the primary until every replica could have it.
+			assertThat(scope.scope().token().isEmpty()).isFalse();
+			assertThat(scope.scope().token().position().isKnown()).as("a write of unknown position").isFalse();
+		}
+		assertThat(context.getBean(Queries.class).get(3).value()).as("nothing committed").isEqualTo(-1);
+		// Every connection the pool hands out now is a live one: the terminated one was evicted.
+		for (int i = 0; i < pool.getMaximumPoolSize() + 1; i++) {
+			int pid = transactions.execute((status) -> jdbc.queryForObject("select pg_backend_pid()", Integer.class));
+			assertThat(pid).isNotEqualTo(terminated[0]);
+		}
+	}
+
 	private static WalPosition insertPosition() throws SQLException {
 		try (Connection connection = extension.cluster().primary().connect();
 				Statement statement = connection.createStatement();
