@@ -11,6 +11,8 @@ import io.replicarouter.routing.ReadOnlyTransactionPointcut;
 import io.replicarouter.routing.ReadOnlyTransactionRetryInterceptor;
 import io.replicarouter.routing.ReadWriteTransactionPointcut;
 import io.replicarouter.routing.ReplicaCandidate;
+import io.replicarouter.routing.ReplicaReadInterceptor;
+import io.replicarouter.routing.ReplicaReadPointcut;
 import io.replicarouter.routing.RepositoryReadRetry;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
@@ -35,7 +37,7 @@ import org.springframework.transaction.interceptor.TransactionAttributeSource;
 
 /**
  * The advisors replica-router adds to application beans and Spring Data repositories:
- * {@code @PrimaryRead} pins, re-running of read-only transactions whose replica failed,
+ * {@code @PrimaryRead} pins, {@code @ReplicaRead} staleness bounds, re-running of read-only transactions whose replica failed,
  * and, when enabled, of read-write transactions that could not get the primary.
  * Imported by {@link ReplicaRouterAutoConfiguration}.
  */
@@ -50,6 +52,17 @@ class ReplicaRouterAdvisorsConfiguration {
 				new PrimaryReadInterceptor());
 		// Outside the transaction interceptor, so the pin is in place before the transaction
 		// starts; with lazy connections either order would route correctly.
+		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return advisor;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "replicaReadAdvisor")
+	static DefaultPointcutAdvisor replicaReadAdvisor() {
+		ReplicaReadPointcut pointcut = new ReplicaReadPointcut();
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(pointcut, new ReplicaReadInterceptor(pointcut));
+		// Beside the @PrimaryRead pin, outside the transaction interceptor.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return advisor;
 	}
@@ -141,6 +154,11 @@ class ReplicaRouterAdvisorsConfiguration {
 		@Override
 		public List<ReplicaCandidate> eligibleReplicas() {
 			return this.provider.getObject().eligibleReplicas();
+		}
+
+		@Override
+		public List<ReplicaCandidate> replicasWithinLag(Duration maxLag) {
+			return this.provider.getObject().replicasWithinLag(maxLag);
 		}
 
 		@Override

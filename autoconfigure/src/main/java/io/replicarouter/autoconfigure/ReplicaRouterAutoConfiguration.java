@@ -143,7 +143,7 @@ public final class ReplicaRouterAutoConfiguration {
 			String url = (hikari != null && hikari.getJdbcUrl() != null) ? hikari.getJdbcUrl()
 					: Objects.requireNonNull(replica.getUrl());
 			replicas.add(new DataSourceNode(ReplicaRouterProperties.nodeName(replica, index), NodeRole.REPLICA, pool,
-					url, replica.getWeight()));
+					url, replica.getWeight(), replica.getZone()));
 		}
 		return new DatabaseNodes(primaryNode, replicas);
 	}
@@ -232,6 +232,7 @@ public final class ReplicaRouterAutoConfiguration {
 		router.setFallbackMaxConcurrency(fallbackMaxConcurrency(properties, nodes));
 		router.setFallbackWait(properties.getTimeouts().getBorrow());
 		router.setPrimaryReadWeight(properties.getPrimary().getReadWeight());
+		router.setZone(properties.getZone());
 		return router;
 	}
 

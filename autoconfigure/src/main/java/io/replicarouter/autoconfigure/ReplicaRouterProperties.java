@@ -78,6 +78,13 @@ public class ReplicaRouterProperties {
 	private BalancingStrategy balancing = BalancingStrategy.ROUND_ROBIN;
 
 	/**
+	 * Zone (availability zone, data centre) this application instance runs in. Replicas of
+	 * the same zone (replicas[i].zone) serve its reads while any of them is eligible;
+	 * replicas of other zones only when none is. Not set: every replica alike.
+	 */
+	private @Nullable String zone;
+
+	/**
 	 * Longest replication lag, in time, a replica in rotation may have. A replica over it
 	 * leaves rotation and comes back once its lag is at most half of it.
 	 */
@@ -165,6 +172,14 @@ public class ReplicaRouterProperties {
 
 	public void setBalancing(BalancingStrategy balancing) {
 		this.balancing = balancing;
+	}
+
+	public @Nullable String getZone() {
+		return this.zone;
+	}
+
+	public void setZone(@Nullable String zone) {
+		this.zone = zone;
 	}
 
 	public Duration getMaxLag() {
@@ -405,6 +420,12 @@ public class ReplicaRouterProperties {
 		private int weight = 1;
 
 		/**
+		 * Zone (availability zone, data centre) the replica runs in, compared with
+		 * replica-router.zone.
+		 */
+		private @Nullable String zone;
+
+		/**
 		 * Hikari settings for this replica's pool, in the form of
 		 * 'spring.datasource.hikari.*' keys (for example 'maximum-pool-size'). They override
 		 * the settings inherited from 'spring.datasource.hikari.*'.
@@ -458,6 +479,14 @@ public class ReplicaRouterProperties {
 
 		public void setWeight(int weight) {
 			this.weight = weight;
+		}
+
+		public @Nullable String getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable String zone) {
+			this.zone = zone;
 		}
 
 		public Map<String, String> getHikari() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import io.replicarouter.WalPosition;
 import io.replicarouter.routing.ConsistencyGuard;
+import io.replicarouter.routing.ReplicaReads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -167,7 +168,11 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		if (!scope.ownedBy(this)) {
 			return WalPosition.ZERO;
 		}
-		WalPosition seen = (this.mode == ConsistencyMode.LSN) ? scope.seenPosition() : WalPosition.ZERO;
+		// A read with a staleness bound of its own (ReplicaReads) accepts data older than
+		// what the scope read before, within that bound: it keeps read-your-writes, not
+		// monotonic reads.
+		WalPosition seen = (this.mode == ConsistencyMode.LSN && ReplicaReads.maxLag() == null) ? scope.seenPosition()
+				: WalPosition.ZERO;
 		ConsistencyToken token = validToken(scope);
 		if (token == null) {
 			return seen;

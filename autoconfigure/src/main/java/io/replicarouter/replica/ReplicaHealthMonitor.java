@@ -144,6 +144,27 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		return this.snapshot.eligible();
 	}
 
+	/**
+	 * Return the replicas within a read's own staleness bound: in rotation, or out of it
+	 * only because they lag more than {@code replica-router.max-lag} (not down, drained,
+	 * misconfigured or without any replayed WAL), with a lag at the last probe within the
+	 * bound.
+	 * @param maxLag the bound
+	 * @return the replicas, in configuration order
+	 */
+	@Override
+	public List<ReplicaCandidate> replicasWithinLag(Duration maxLag) {
+		List<ReplicaCandidate> within = new ArrayList<>();
+		for (NodeHealth replica : this.snapshot.replicas()) {
+			boolean serving = replica.state() == NodeState.UP
+					|| (replica.state() == NodeState.LAGGING && replica.replayPosition().isKnown());
+			if (serving && replica.lag().compareTo(maxLag) <= 0) {
+				within.add(replica);
+			}
+		}
+		return within;
+	}
+
 	@Override
 	public @Nullable String primaryUnavailableReason() {
 		NodeHealth primary = this.snapshot.primary();

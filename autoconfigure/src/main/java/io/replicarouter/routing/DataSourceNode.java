@@ -3,12 +3,13 @@ package io.replicarouter.routing;
 import javax.sql.DataSource;
 
 import io.replicarouter.jdbc.JdbcUrls;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
 /**
  * One database node that the router can send connections to: its name, role, connection
- * pool and balancing weight.
+ * pool, balancing weight and zone.
  * <p>
  * The URL kept here is masked: a node never holds or shows a password.
  */
@@ -24,6 +25,8 @@ public final class DataSourceNode {
 
 	private final int weight;
 
+	private final @Nullable String zone;
+
 	/**
 	 * Create a node.
 	 * @param name the unique name of the node, also its pool name ({@code primary},
@@ -34,6 +37,22 @@ public final class DataSourceNode {
 	 * @param weight the balancing weight, at least 1
 	 */
 	public DataSourceNode(String name, NodeRole role, DataSource dataSource, String url, int weight) {
+		this(name, role, dataSource, url, weight, null);
+	}
+
+	/**
+	 * Create a node in a zone.
+	 * @param name the unique name of the node, also its pool name ({@code primary},
+	 * {@code replica-<name>})
+	 * @param role the configured role
+	 * @param dataSource the pool connections are taken from
+	 * @param url the JDBC URL; only its masked form is kept
+	 * @param weight the balancing weight, at least 1
+	 * @param zone the zone (availability zone, data centre) the node runs in, or
+	 * {@code null} when not known
+	 */
+	public DataSourceNode(String name, NodeRole role, DataSource dataSource, String url, int weight,
+			@Nullable String zone) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.isTrue(weight >= 1, "'weight' must be at least 1");
 		this.name = name;
@@ -41,6 +60,7 @@ public final class DataSourceNode {
 		this.dataSource = dataSource;
 		this.maskedUrl = JdbcUrls.mask(url);
 		this.weight = weight;
+		this.zone = (zone != null && !zone.isBlank()) ? zone : null;
 	}
 
 	/**
@@ -81,6 +101,14 @@ public final class DataSourceNode {
 	 */
 	public int weight() {
 		return this.weight;
+	}
+
+	/**
+	 * Return the zone the node runs in.
+	 * @return the zone, or {@code null} when not known
+	 */
+	public @Nullable String zone() {
+		return this.zone;
 	}
 
 	@Override

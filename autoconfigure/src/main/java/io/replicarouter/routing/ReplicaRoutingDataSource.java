@@ -206,6 +206,24 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
+	 * Return the zone the application runs in.
+	 * @return the zone, or {@code null} for no zone preference
+	 */
+	public @Nullable String getZone() {
+		return this.replicas.getZone();
+	}
+
+	/**
+	 * Set the zone the application runs in: replicas of that zone
+	 * ({@link DataSourceNode#zone()}) serve its reads while any of them can, replicas of
+	 * other zones only when none of them can. Default none: every replica alike.
+	 * @param zone the zone, or {@code null} for no preference
+	 */
+	public void setZone(@Nullable String zone) {
+		this.replicas.setZone((zone != null && !zone.isBlank()) ? zone : null);
+	}
+
+	/**
 	 * Return the primary's weight in the read rotation.
 	 * @return the weight, 0 when the primary serves reads only as the fallback and for
 	 * read-your-writes
@@ -352,7 +370,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			return readOnPrimaryOrAwaitReplica(reason, required);
 		}
 		if (this.fallback == Fallback.FAIL) {
-			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
+			throw new NoEligibleReplicaException(this.replicas.describeUnavailable());
 		}
 		return fallbackOnPrimary();
 	}
@@ -360,7 +378,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	private Binding fallbackOnPrimary() throws SQLException {
 		FallbackLimit limit = this.fallbackLimit;
 		try {
-			limit.acquire(this.topology::describeIneligibleReplicas);
+			limit.acquire(this.replicas::describeUnavailable);
 		}
 		catch (FallbackLimitException ex) {
 			this.statistics.recordFallbackRefused();

@@ -39,6 +39,8 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 
 	private final RoutingStatistics statistics;
 
+	private volatile @Nullable String zone;
+
 	/**
 	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
 	 * replica it was checked against (until the monitor probes the replica again). Without
@@ -65,7 +67,7 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	public Connection getConnection() throws SQLException {
 		ReplicaConnection replica = acquire(WalPosition.ZERO, Duration.ZERO);
 		if (replica == null) {
-			throw new NoEligibleReplicaException(this.topology.describeIneligibleReplicas());
+			throw new NoEligibleReplicaException(describeUnavailable());
 		}
 		return replica.connection();
 	}
@@ -77,11 +79,48 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	}
 
 	/**
+	 * Set the zone the application runs in: replicas of that zone serve its reads while any
+	 * of them can, the others only when none can.
+	 * @param zone the zone, or {@code null} for no preference
+	 */
+	void setZone(@Nullable String zone) {
+		this.zone = zone;
+	}
+
+	@Nullable String getZone() {
+		return this.zone;
+	}
+
+	/**
 	 * Return whether any replica is in rotation now.
 	 * @return whether one is
 	 */
 	boolean anyEligible() {
-		return !this.topology.eligibleReplicas().isEmpty();
+		return !candidates().isEmpty();
+	}
+
+	/**
+	 * Say why no replica can serve a read now, with the read's own staleness bound if it
+	 * has one.
+	 * @return the reasons
+	 */
+	String describeUnavailable() {
+		Duration maxLag = ReplicaReads.maxLag();
+		String ineligible = this.topology.describeIneligibleReplicas();
+		if (maxLag == null) {
+			return ineligible;
+		}
+		return "no replica is within this read's staleness bound (@ReplicaRead or ReplicaReads, maxLag "
+				+ maxLag.toMillis() + " ms)" + (ineligible.isEmpty() ? "" : "; out of rotation: " + ineligible);
+	}
+
+	/**
+	 * The replicas that may serve the current read: those in rotation, or with the read's
+	 * own staleness bound ({@link ReplicaReads}), those within it.
+	 */
+	private List<ReplicaCandidate> candidates() {
+		Duration maxLag = ReplicaReads.maxLag();
+		return (maxLag != null) ? this.topology.replicasWithinLag(maxLag) : this.topology.eligibleReplicas();
 	}
 
 	/**
@@ -93,7 +132,7 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	 * @return the connection, or {@code null} when no replica can serve the read
 	 */
 	@Nullable ReplicaConnection acquire(WalPosition required, Duration maxWait) {
-		List<ReplicaCandidate> candidates = this.topology.eligibleReplicas();
+		List<ReplicaCandidate> candidates = candidates();
 		if (candidates.isEmpty()) {
 			return null;
 		}
@@ -106,7 +145,7 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 			candidates = caughtUp;
 		}
 		while (!candidates.isEmpty()) {
-			ReplicaCandidate candidate = this.selector.select(candidates);
+			ReplicaCandidate candidate = this.selector.select(inZone(candidates));
 			try {
 				return new ReplicaConnection(candidate.node().dataSource().getConnection(), candidate.node(),
 						candidate.replayPosition());
@@ -129,8 +168,7 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	 * @return the connection, or {@code null} when no replica got there in time
 	 */
 	@Nullable ReplicaConnection awaitMostAdvanced(WalPosition required, Duration maxWait) {
-		List<ReplicaCandidate> mostAdvancedFirst = this.topology.eligibleReplicas()
-			.stream()
+		List<ReplicaCandidate> mostAdvancedFirst = candidates().stream()
 			.sorted(Comparator.comparing(ReplicaCandidate::replayPosition).reversed())
 			.toList();
 		return acquireChecked(mostAdvancedFirst, required, maxWait, (list) -> list.get(0));
@@ -140,7 +178,7 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 			Duration maxWait, Function<List<ReplicaCandidate>, ReplicaCandidate> choice) {
 		List<ReplicaCandidate> candidates = eligible;
 		while (!candidates.isEmpty()) {
-			ReplicaCandidate candidate = choice.apply(candidates);
+			ReplicaCandidate candidate = choice.apply(inZone(candidates));
 			DataSourceNode node = candidate.node();
 			Connection connection;
 			try {
@@ -207,6 +245,28 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 		this.topology.reportFailure(candidate.node(), ex);
 		logger.warn("Could not get a connection from " + candidate.node().name() + " (" + ex.getMessage()
 				+ "); trying another node");
+	}
+
+	/**
+	 * Narrow the candidates to those of the application's zone, if any of them is one.
+	 */
+	private List<ReplicaCandidate> inZone(List<ReplicaCandidate> candidates) {
+		String local = this.zone;
+		if (local == null) {
+			return candidates;
+		}
+		List<ReplicaCandidate> same = null;
+		for (int i = 0; i < candidates.size(); i++) {
+			ReplicaCandidate candidate = candidates.get(i);
+			boolean inZone = local.equals(candidate.node().zone());
+			if (same == null && !inZone) {
+				same = new ArrayList<>(candidates.subList(0, i));
+			}
+			else if (same != null && inZone) {
+				same.add(candidate);
+			}
+		}
+		return (same == null) ? candidates : (same.isEmpty() ? candidates : same);
 	}
 
 	private static List<ReplicaCandidate> caughtUp(List<ReplicaCandidate> candidates, WalPosition required) {

@@ -1,5 +1,6 @@
 package io.replicarouter.routing;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,17 @@ public interface RoutingTopology {
 	 * @return the eligible replicas, possibly empty; not to be modified
 	 */
 	List<ReplicaCandidate> eligibleReplicas();
+
+	/**
+	 * Return the replicas that can serve a read accepting at most the given replication
+	 * lag: those answering probes (in rotation or out of it only for their lag) whose lag
+	 * at the last probe is within the bound ({@link ReplicaReads}).
+	 * @param maxLag the bound
+	 * @return the replicas, in configuration order
+	 */
+	default List<ReplicaCandidate> replicasWithinLag(Duration maxLag) {
+		return eligibleReplicas().stream().filter((replica) -> replica.lag().compareTo(maxLag) <= 0).toList();
+	}
 
 	/**
 	 * Return why writes cannot run on the primary now, for example because it is in

@@ -3,6 +3,7 @@ package io.replicarouter.it;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.replicarouter.ReplicaRead;
 import io.replicarouter.test.PostgresReplicationCluster;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -100,6 +101,18 @@ public class RouterTestApplication {
 		public Server readOnly() {
 			return this.jdbc.queryForObject(Server.QUERY,
 					(rs, row) -> new Server(rs.getInt("port"), rs.getBoolean("in_recovery")));
+		}
+
+		@ReplicaRead(maxLag = "1s")
+		@Transactional(readOnly = true)
+		public Server readAtMostOneSecondStale() {
+			return readOnly();
+		}
+
+		@ReplicaRead(maxLag = "10s")
+		@Transactional(readOnly = true)
+		public Server readAtMostTenSecondsStale() {
+			return readOnly();
 		}
 
 		@Transactional

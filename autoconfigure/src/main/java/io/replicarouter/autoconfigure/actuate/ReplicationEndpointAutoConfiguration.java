@@ -42,6 +42,12 @@ public final class ReplicationEndpointAutoConfiguration {
 		settings.put("balancing", builtIn ? properties.getBalancing().name().toLowerCase().replace('_', '-')
 				: "custom (" + selector.getClass().getName() + ")");
 		settings.put("fallback", properties.getFallback().name().toLowerCase());
+		if (properties.getZone() != null && !properties.getZone().isBlank()) {
+			settings.put("zone", properties.getZone());
+		}
+		if (properties.getPrimary().getReadWeight() > 0) {
+			settings.put("primaryReadWeight", properties.getPrimary().getReadWeight());
+		}
 		settings.put("consistencyMode", consistency.getMode().name().toLowerCase());
 		settings.put("nonTransactionalReads", properties.getNonTransactionalReads().name().toLowerCase());
 		settings.put("maxLagMs", properties.getMaxLag().toMillis());

@@ -62,6 +62,7 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 					.description("Connections bound to a node, by reason")
 					.tag("target", node.name())
 					.tag("reason", reason.name().toLowerCase())
+					.tag("zone", (node.zone() != null) ? node.zone() : "none")
 					.register(registry);
 			}
 		}

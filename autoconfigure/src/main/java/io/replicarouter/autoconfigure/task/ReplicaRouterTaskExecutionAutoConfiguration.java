@@ -6,6 +6,7 @@ import io.micrometer.context.ContextSnapshotFactory;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.consistency.ConsistencyScopeThreadLocalAccessor;
 import io.replicarouter.routing.PrimaryReadThreadLocalAccessor;
+import io.replicarouter.routing.ReplicaReadThreadLocalAccessor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,7 +35,7 @@ import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 public final class ReplicaRouterTaskExecutionAutoConfiguration {
 
 	private static final Set<Object> KEYS = Set.of(ConsistencyScopeThreadLocalAccessor.KEY,
-			PrimaryReadThreadLocalAccessor.KEY);
+			PrimaryReadThreadLocalAccessor.KEY, ReplicaReadThreadLocalAccessor.KEY);
 
 	@Bean
 	@ConditionalOnMissingBean(name = "replicaRouterTaskDecorator")
