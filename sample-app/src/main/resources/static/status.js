@@ -45,6 +45,12 @@ function card(node, maxLagMs) {
     ['WAL', node.walLsn || ''],
     ['routed', routed],
   ];
+  if (node.group) {
+    rows.push(['group', node.group]);
+  }
+  if (node.zone) {
+    rows.push(['zone', node.zone]);
+  }
   if (node.pool) {
     rows.push(['pool', node.pool.active + ' active / ' + node.pool.max + ' max, ' + node.pool.waiting + ' waiting']);
   }

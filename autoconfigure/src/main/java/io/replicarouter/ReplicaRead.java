@@ -8,8 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Says how stale the reads of the annotated method, or of every method of the annotated
- * class, may be: a replica whose replication lag (at its last probe) is over
+ * Sends the reads of the annotated method, or of every method of the annotated class, to a
+ * replica group ({@link #group()}), and says how stale they may be: a replica whose
+ * replication lag (at its last probe) is over
  * {@link #maxLag()} does not serve them, and one within it does, even when it is further
  * behind than {@code replica-router.max-lag} and so out of rotation for other reads. When no
  * replica is within the bound, the fallback applies ({@code replica-router.fallback}).
@@ -18,13 +19,18 @@ import java.lang.annotation.Target;
  * Works on methods and classes, as a meta-annotation, and on the methods of interfaces
  * (Spring Data repositories), like {@link PrimaryRead}. The bound applies to connections
  * taken while the method runs; the innermost bound wins when such methods call each other,
- * and {@link PrimaryRead} wins over any bound (the primary is never behind). A bound that
- * cannot be read fails the application's startup, naming the method.
+ * (and the innermost group), and {@link PrimaryRead} wins over both (the primary is never
+ * behind). A bound that cannot be read, or a group no replica is in, fails the
+ * application's startup, naming the method.
  *
  * <pre class="code">
- * &#64;ReplicaRead(maxLag = "30s")
+ * &#64;ReplicaRead(group = "analytics")
  * &#64;Transactional(readOnly = true)
  * public Report monthlyReport(YearMonth month) { ... }
+ *
+ * &#64;ReplicaRead(maxLag = "30s")
+ * &#64;Transactional(readOnly = true)
+ * public Page&lt;Product&gt; catalogPage(Pageable page) { ... }
  * </pre>
  *
  * @see io.replicarouter.routing.ReplicaReads
@@ -34,6 +40,15 @@ import java.lang.annotation.Target;
 @Inherited
 @Documented
 public @interface ReplicaRead {
+
+	/**
+	 * The replica group to read from ({@code replica-router.replicas[i].group}); when none
+	 * of its replicas can serve, the group's fallback applies
+	 * ({@code replica-router.groups.<name>.fallback}). Empty (the default): an enclosing
+	 * group, or else the {@code default} group of ordinary reads.
+	 * @return the group
+	 */
+	String group() default "";
 
 	/**
 	 * The most replication lag these reads accept, as a duration such as {@code "500ms"},

@@ -21,6 +21,9 @@ final class NodeDetails {
 		details.put("eligible", health.isEligible());
 		details.put("detail", health.detail());
 		details.put("url", health.node().maskedUrl());
+		if (health.node().role() == io.replicarouter.routing.NodeRole.REPLICA) {
+			details.put("group", health.node().group());
+		}
 		if (health.node().zone() != null) {
 			details.put("zone", health.node().zone());
 		}

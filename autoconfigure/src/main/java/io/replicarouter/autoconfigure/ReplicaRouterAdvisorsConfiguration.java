@@ -2,6 +2,8 @@ package io.replicarouter.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.PrimaryOutage;
@@ -25,6 +27,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,8 +62,10 @@ class ReplicaRouterAdvisorsConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "replicaReadAdvisor")
-	static DefaultPointcutAdvisor replicaReadAdvisor() {
-		ReplicaReadPointcut pointcut = new ReplicaReadPointcut();
+	static DefaultPointcutAdvisor replicaReadAdvisor(Environment environment) {
+		// Group names in annotations are checked against the groups replicas are in, as
+		// bound from the environment: advisors are created before the properties bean.
+		ReplicaReadPointcut pointcut = new ReplicaReadPointcut(() -> replicaGroups(environment));
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(pointcut, new ReplicaReadInterceptor(pointcut));
 		// Beside the @PrimaryRead pin, outside the transaction interceptor.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
@@ -92,6 +97,17 @@ class ReplicaRouterAdvisorsConfiguration {
 		// Outside the transaction interceptor: each attempt must be a new transaction.
 		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
 		return advisor;
+	}
+
+	private static @Nullable Set<String> replicaGroups(Environment environment) {
+		return Binder.get(environment)
+			.bind(ReplicaRouterProperties.PREFIX + ".replicas", Bindable.listOf(ReplicaRouterProperties.Replica.class))
+			.map((replicas) -> {
+				Set<String> groups = new TreeSet<>();
+				replicas.forEach((replica) -> groups.add(replica.getGroup()));
+				return groups;
+			})
+			.orElse(null);
 	}
 
 	private static WriteTransactionRetryInterceptor writeRetryInterceptor(TransactionAttributeSource attributes,

@@ -3,7 +3,9 @@ package io.replicarouter.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -143,7 +145,7 @@ public final class ReplicaRouterAutoConfiguration {
 			String url = (hikari != null && hikari.getJdbcUrl() != null) ? hikari.getJdbcUrl()
 					: Objects.requireNonNull(replica.getUrl());
 			replicas.add(new DataSourceNode(ReplicaRouterProperties.nodeName(replica, index), NodeRole.REPLICA, pool,
-					url, replica.getWeight(), replica.getZone()));
+					url, replica.getWeight(), replica.getZone(), replica.getGroup()));
 		}
 		return new DatabaseNodes(primaryNode, replicas);
 	}
@@ -170,9 +172,17 @@ public final class ReplicaRouterAutoConfiguration {
 		DataSize maxLagBytes = properties.getMaxLagBytes();
 		HealthThresholds thresholds = new HealthThresholds(properties.getMaxLag(),
 				(maxLagBytes != null) ? maxLagBytes.toBytes() : 0);
-		return new ReplicaHealthMonitor(nodes, new MonitorSettings(healthProperties.getProbeInterval(),
-				healthProperties.getProbeTimeout(), healthProperties.getMaxBackoff(), thresholds,
-				healthProperties.getFailureThreshold(), healthProperties.getMinInRotation()));
+		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(nodes,
+				new MonitorSettings(healthProperties.getProbeInterval(), healthProperties.getProbeTimeout(),
+						healthProperties.getMaxBackoff(), thresholds, healthProperties.getFailureThreshold(),
+						healthProperties.getMinInRotation()));
+		for (DataSourceNode replica : nodes.replicas()) {
+			ReplicaRouterProperties.Group group = properties.getGroups().get(replica.group());
+			if (group != null && group.getMaxLag() != null) {
+				monitor.setThresholds(replica.name(), new HealthThresholds(group.getMaxLag(), thresholds.maxLagBytes()));
+			}
+		}
+		return monitor;
 	}
 
 	@Bean
@@ -233,6 +243,18 @@ public final class ReplicaRouterAutoConfiguration {
 		router.setFallbackWait(properties.getTimeouts().getBorrow());
 		router.setPrimaryReadWeight(properties.getPrimary().getReadWeight());
 		router.setZone(properties.getZone());
+		Map<String, String> fallbacks = new LinkedHashMap<>();
+		Map<String, ReplicaSelector> selectors = new LinkedHashMap<>();
+		properties.getGroups().forEach((name, group) -> {
+			if (group.getFallback() != null) {
+				fallbacks.put(name, group.getFallback().strip());
+			}
+			if (group.getBalancing() != null) {
+				selectors.put(name, group.getBalancing().createSelector());
+			}
+		});
+		router.setGroupFallbacks(fallbacks);
+		router.setGroupSelectors(selectors);
 		return router;
 	}
 

@@ -85,6 +85,12 @@ public class ReplicaRouterProperties {
 	private @Nullable String zone;
 
 	/**
+	 * Settings of replica groups, by group name ('default' is the group of ordinary
+	 * reads): each group's own max-lag, balancing and fallback.
+	 */
+	private Map<String, Group> groups = new LinkedHashMap<>();
+
+	/**
 	 * Longest replication lag, in time, a replica in rotation may have. A replica over it
 	 * leaves rotation and comes back once its lag is at most half of it.
 	 */
@@ -180,6 +186,14 @@ public class ReplicaRouterProperties {
 
 	public void setZone(@Nullable String zone) {
 		this.zone = zone;
+	}
+
+	public Map<String, Group> getGroups() {
+		return this.groups;
+	}
+
+	public void setGroups(Map<String, Group> groups) {
+		this.groups = groups;
 	}
 
 	public Duration getMaxLag() {
@@ -348,6 +362,57 @@ public class ReplicaRouterProperties {
 	}
 
 	/**
+	 * One replica group's settings.
+	 */
+	public static class Group {
+
+		/**
+		 * Replication lag beyond which a replica of this group leaves rotation; it returns at
+		 * half of it. Defaults to replica-router.max-lag.
+		 */
+		private @Nullable Duration maxLag;
+
+		/**
+		 * How the group's reads are spread over its replicas. Defaults to
+		 * replica-router.balancing.
+		 */
+		private @Nullable BalancingStrategy balancing;
+
+		/**
+		 * What a read of this group does when none of its replicas is eligible: 'fail', 'primary'
+		 * (the primary, within fallback-max-concurrency), or the name of another group to read
+		 * from. Defaults to replica-router.fallback for the default group and to 'fail' for
+		 * every other group: a report must not land on the primary unless you say so.
+		 */
+		private @Nullable String fallback;
+
+		public @Nullable Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(@Nullable Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+		public @Nullable BalancingStrategy getBalancing() {
+			return this.balancing;
+		}
+
+		public void setBalancing(@Nullable BalancingStrategy balancing) {
+			this.balancing = balancing;
+		}
+
+		public @Nullable String getFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(@Nullable String fallback) {
+			this.fallback = fallback;
+		}
+
+	}
+
+	/**
 	 * The primary's part in routing: what work that can only run there (writes, reads pinned
 	 * to it) does while it is down, and whether it also takes a share of the reads.
 	 */
@@ -426,6 +491,13 @@ public class ReplicaRouterProperties {
 		private @Nullable String zone;
 
 		/**
+		 * Replica group whose reads the replica serves: 'default' for ordinary reads, or a
+		 * group that only reads asking for it use (@ReplicaRead(group = ...)), for example
+		 * an 'analytics' replica for reports.
+		 */
+		private String group = "default";
+
+		/**
 		 * Hikari settings for this replica's pool, in the form of
 		 * 'spring.datasource.hikari.*' keys (for example 'maximum-pool-size'). They override
 		 * the settings inherited from 'spring.datasource.hikari.*'.
@@ -487,6 +559,14 @@ public class ReplicaRouterProperties {
 
 		public void setZone(@Nullable String zone) {
 			this.zone = zone;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
 		}
 
 		public Map<String, String> getHikari() {

@@ -1,8 +1,11 @@
 package io.replicarouter.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -10,6 +13,7 @@ import com.zaxxer.hikari.HikariConfig;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.jdbc.NodePoolFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.util.StringUtils;
@@ -44,7 +48,83 @@ public final class SettingsValidator {
 		}
 		validatePrimary(settings.primary(), problems);
 		validateReplicas(settings.router(), settings.primary(), problems);
+		validateGroups(settings.router(), problems);
 		problems.throwIfAny();
+	}
+
+	/**
+	 * Replica groups: valid names, at least one replica in the default group (ordinary
+	 * reads would otherwise all run on the primary), a replica in every group that has
+	 * settings, and fallbacks that name what exists without going round in circles.
+	 */
+	private static void validateGroups(ReplicaRouterProperties router, ConfigurationProblems problems) {
+		String prefix = ReplicaRouterProperties.PREFIX;
+		Set<String> groups = new java.util.TreeSet<>();
+		for (int index = 0; index < router.getReplicas().size(); index++) {
+			String group = router.getReplicas().get(index).getGroup();
+			if (group == null || !VALID_NAME.matcher(group).matches()) {
+				problems.add(prefix + ".replicas[" + index + "].group",
+						"'" + group + "' is empty or contains characters other than letters, digits, '.', '_' and '-'",
+						"Use a short name such as 'analytics', or remove it for the default group.");
+			}
+			else {
+				groups.add(group);
+			}
+		}
+		if (!router.getReplicas().isEmpty() && !groups.isEmpty()
+				&& !groups.contains(io.replicarouter.routing.DataSourceNode.DEFAULT_GROUP)) {
+			problems.add(prefix + ".replicas[i].group",
+					"no replica is in the 'default' group, so every ordinary read-only transaction would run on the"
+							+ " primary",
+					"Leave replicas[i].group unset (or 'default') on the replicas that serve ordinary reads.");
+		}
+		router.getGroups().forEach((name, group) -> {
+			String property = prefix + ".groups." + name;
+			if (!groups.contains(name)) {
+				problems.add(property, "no replica is in group '" + name + "'",
+						"Put a replica in it (replica-router.replicas[i].group=" + name
+								+ "), or remove its settings. Groups with replicas: " + String.join(", ", groups) + ".");
+			}
+			if (group.getMaxLag() != null) {
+				positive(problems, property + ".max-lag", group.getMaxLag(), "for example 60s");
+			}
+			String fallback = group.getFallback();
+			if (fallback != null && !fallback.strip().equals("primary") && !fallback.strip().equals("fail")) {
+				if (fallback.strip().equals(name)) {
+					problems.add(property + ".fallback", "the group falls back to itself",
+							"Set 'fail', 'primary' or another group.");
+				}
+				else if (!groups.contains(fallback.strip())) {
+					problems.add(property + ".fallback", "'" + fallback + "' is neither 'fail', 'primary' nor a group",
+							"Set 'fail', 'primary' or one of the groups replicas are in: " + String.join(", ", groups)
+									+ ".");
+				}
+			}
+		});
+		String cycle = fallbackCycle(router.getGroups());
+		if (cycle != null) {
+			problems.add(prefix + ".groups.*.fallback", "groups fall back to each other in a cycle: " + cycle,
+					"Let one of them fall back to 'fail' or 'primary'.");
+		}
+	}
+
+	private static @Nullable String fallbackCycle(Map<String, ReplicaRouterProperties.Group> groups) {
+		for (String start : groups.keySet()) {
+			List<String> path = new ArrayList<>();
+			for (String next = start; next != null && groups.containsKey(next); next = fallbackOf(groups, next)) {
+				if (path.contains(next)) {
+					path.add(next);
+					return String.join(" -> ", path);
+				}
+				path.add(next);
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable String fallbackOf(Map<String, ReplicaRouterProperties.Group> groups, String group) {
+		String fallback = groups.get(group).getFallback();
+		return (fallback != null) ? fallback.strip() : null;
 	}
 
 	private static void validate(ReplicaRouterProperties router, ReplicaHealthProperties health,

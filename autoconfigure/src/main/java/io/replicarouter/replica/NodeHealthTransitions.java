@@ -4,6 +4,8 @@ import io.replicarouter.WalPosition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.replicarouter.jdbc.JdbcUrls;
 import io.replicarouter.routing.ConnectionFailures;
@@ -37,6 +39,8 @@ final class NodeHealthTransitions {
 
 	private final HealthThresholds thresholds;
 
+	private final Map<String, HealthThresholds> nodeThresholds = new ConcurrentHashMap<>();
+
 	private final int failureThreshold;
 
 	private final int minInRotation;
@@ -58,6 +62,19 @@ final class NodeHealthTransitions {
 		this.failureThreshold = Math.max(1, failureThreshold);
 		this.minInRotation = Math.max(0, minInRotation);
 		this.clock = clock;
+	}
+
+	/**
+	 * Give a replica lag limits of its own (its group's), instead of the common ones.
+	 * @param node the replica's name
+	 * @param thresholds its limits
+	 */
+	void thresholds(String node, HealthThresholds thresholds) {
+		this.nodeThresholds.put(node, thresholds);
+	}
+
+	private HealthThresholds thresholdsOf(DataSourceNode node) {
+		return this.nodeThresholds.getOrDefault(node.name(), this.thresholds);
 	}
 
 	/**
@@ -123,8 +140,8 @@ final class NodeHealthTransitions {
 		long lagBytes = this.primaryHistory.latest().bytesAfter(replay);
 		Duration lag = this.primaryHistory.lag(replay, at.toEpochMilli());
 		boolean inRotation = previous.state() == NodeState.UP || previous.state() == NodeState.UNKNOWN;
-		boolean eligible = inRotation ? !this.thresholds.exceeds(lag, lagBytes)
-				: this.thresholds.allowsRejoin(lag, lagBytes);
+		HealthThresholds thresholds = thresholdsOf(node);
+		boolean eligible = inRotation ? !thresholds.exceeds(lag, lagBytes) : thresholds.allowsRejoin(lag, lagBytes);
 		if (eligible && previous.state() == NodeState.DOWN && !poolReconnected) {
 			// Back too early, reads would wait for the pool's connection timeout and report the
 			// replica down again: health would flap.
@@ -132,7 +149,7 @@ final class NodeHealthTransitions {
 					"answers probes again; back in rotation once its connection pool has reconnected", true, replay,
 					result.receiveLsn(), lagBytes, lag, at, at, 0);
 		}
-		String detail = eligible ? "streaming" : lagDetail(lag, lagBytes, inRotation);
+		String detail = eligible ? "streaming" : lagDetail(thresholds, lag, lagBytes, inRotation);
 		return new NodeHealth(node, eligible ? NodeState.UP : NodeState.LAGGING, detail, true, replay,
 				result.receiveLsn(), lagBytes, lag, at, at, 0);
 	}
@@ -223,9 +240,9 @@ final class NodeHealthTransitions {
 				&& identity.substring(colon).equals(primaryIdentity.substring(primaryColon));
 	}
 
-	private String lagDetail(Duration lag, long lagBytes, boolean inRotation) {
-		String limits = "max-lag " + this.thresholds.maxLag().toMillis() + " ms"
-				+ ((this.thresholds.maxLagBytes() > 0) ? ", max-lag-bytes " + this.thresholds.maxLagBytes() : "");
+	private static String lagDetail(HealthThresholds thresholds, Duration lag, long lagBytes, boolean inRotation) {
+		String limits = "max-lag " + thresholds.maxLag().toMillis() + " ms"
+				+ ((thresholds.maxLagBytes() > 0) ? ", max-lag-bytes " + thresholds.maxLagBytes() : "");
 		return lag.toMillis() + " ms / " + lagBytes + " bytes behind the primary (" + limits
 				+ (inRotation ? ")" : "; rejoins at half of each)");
 	}

@@ -132,6 +132,15 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	}
 
 	/**
+	 * Give a replica lag limits of its own (those of its group) instead of the settings'.
+	 * @param replica the replica's name
+	 * @param thresholds its limits
+	 */
+	public void setThresholds(String replica, HealthThresholds thresholds) {
+		this.transitions.thresholds(replica, thresholds);
+	}
+
+	/**
 	 * Return the settings this monitor runs with.
 	 * @return the settings
 	 */

@@ -15,6 +15,11 @@ import org.springframework.util.Assert;
  */
 public final class DataSourceNode {
 
+	/**
+	 * The replica group of ordinary reads, and of every replica that names none.
+	 */
+	public static final String DEFAULT_GROUP = "default";
+
 	private final String name;
 
 	private final NodeRole role;
@@ -26,6 +31,8 @@ public final class DataSourceNode {
 	private final int weight;
 
 	private final @Nullable String zone;
+
+	private final String group;
 
 	/**
 	 * Create a node.
@@ -53,7 +60,26 @@ public final class DataSourceNode {
 	 */
 	public DataSourceNode(String name, NodeRole role, DataSource dataSource, String url, int weight,
 			@Nullable String zone) {
+		this(name, role, dataSource, url, weight, zone, DEFAULT_GROUP);
+	}
+
+	/**
+	 * Create a node in a zone and a replica group.
+	 * @param name the unique name of the node, also its pool name ({@code primary},
+	 * {@code replica-<name>})
+	 * @param role the configured role
+	 * @param dataSource the pool connections are taken from
+	 * @param url the JDBC URL; only its masked form is kept
+	 * @param weight the balancing weight, at least 1
+	 * @param zone the zone (availability zone, data centre) the node runs in, or
+	 * {@code null} when not known
+	 * @param group the replica group whose reads the node serves
+	 * ({@value #DEFAULT_GROUP} for ordinary reads)
+	 */
+	public DataSourceNode(String name, NodeRole role, DataSource dataSource, String url, int weight,
+			@Nullable String zone, String group) {
 		Assert.hasText(name, "'name' must not be empty");
+		Assert.hasText(group, "'group' must not be empty");
 		Assert.isTrue(weight >= 1, "'weight' must be at least 1");
 		this.name = name;
 		this.role = role;
@@ -61,6 +87,7 @@ public final class DataSourceNode {
 		this.maskedUrl = JdbcUrls.mask(url);
 		this.weight = weight;
 		this.zone = (zone != null && !zone.isBlank()) ? zone : null;
+		this.group = group;
 	}
 
 	/**
@@ -109,6 +136,14 @@ public final class DataSourceNode {
 	 */
 	public @Nullable String zone() {
 		return this.zone;
+	}
+
+	/**
+	 * Return the replica group whose reads the node serves.
+	 * @return the group, {@value #DEFAULT_GROUP} for ordinary reads
+	 */
+	public String group() {
+		return this.group;
 	}
 
 	@Override

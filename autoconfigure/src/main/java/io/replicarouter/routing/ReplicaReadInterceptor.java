@@ -1,6 +1,5 @@
 package io.replicarouter.routing;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -10,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 
 /**
- * Bounds the staleness of the reads of a {@link io.replicarouter.ReplicaRead} method while
- * it runs ({@link ReplicaReads}).
+ * Sends the reads of a {@link io.replicarouter.ReplicaRead} method to its replica group,
+ * with its staleness bound, while it runs ({@link ReplicaReads}).
  */
 public final class ReplicaReadInterceptor implements MethodInterceptor {
 
@@ -30,11 +29,11 @@ public final class ReplicaReadInterceptor implements MethodInterceptor {
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 				: invocation.getMethod().getDeclaringClass();
-		Optional<Duration> bound = this.attributes.maxLag(invocation.getMethod(), targetClass);
-		if (bound.isEmpty()) {
+		Optional<ReplicaReads.Preference> preference = this.attributes.preference(invocation.getMethod(), targetClass);
+		if (preference.isEmpty()) {
 			return invocation.proceed();
 		}
-		Duration previous = ReplicaReads.enter(bound.get());
+		ReplicaReads.Preference previous = ReplicaReads.enter(preference.get());
 		try {
 			return invocation.proceed();
 		}

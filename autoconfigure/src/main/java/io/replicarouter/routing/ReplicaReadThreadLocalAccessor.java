@@ -1,21 +1,19 @@
 package io.replicarouter.routing;
 
-import java.time.Duration;
-
 import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Carries the {@link ReplicaReads staleness bound} of the reads to other threads, with
+ * Carries the {@link ReplicaReads replica group and staleness bound} of the reads to other threads, with
  * Micrometer's context-propagation library (registered through
  * {@code META-INF/services}).
  */
-public final class ReplicaReadThreadLocalAccessor implements ThreadLocalAccessor<Duration> {
+public final class ReplicaReadThreadLocalAccessor implements ThreadLocalAccessor<ReplicaReads.Preference> {
 
 	/**
 	 * The key of the bound in a context snapshot.
 	 */
-	public static final String KEY = "io.replicarouter.routing.replica-read-max-lag";
+	public static final String KEY = "io.replicarouter.routing.replica-read";
 
 	@Override
 	public Object key() {
@@ -23,12 +21,13 @@ public final class ReplicaReadThreadLocalAccessor implements ThreadLocalAccessor
 	}
 
 	@Override
-	public @Nullable Duration getValue() {
-		return ReplicaReads.maxLag();
+	public ReplicaReads.@Nullable Preference getValue() {
+		return ReplicaReads.current();
 	}
 
 	@Override
-	public void setValue(Duration value) {
+	public void setValue(ReplicaReads.Preference value) {
+		ReplicaReads.exit(null);
 		ReplicaReads.enter(value);
 	}
 
@@ -38,8 +37,8 @@ public final class ReplicaReadThreadLocalAccessor implements ThreadLocalAccessor
 	}
 
 	@Override
-	public void restore(Duration previousValue) {
-		ReplicaReads.enter(previousValue);
+	public void restore(ReplicaReads.Preference previousValue) {
+		setValue(previousValue);
 	}
 
 	@Override

@@ -9,33 +9,54 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Bounds the staleness of the reads the current thread makes while a piece of code runs:
- * the programmatic form of {@link io.replicarouter.ReplicaRead}.
+ * Sends the reads the current thread makes while a piece of code runs to a replica group,
+ * or bounds their staleness: the programmatic form of {@link io.replicarouter.ReplicaRead}.
  *
  * <pre class="code">
- * Report report = ReplicaReads.withMaxLag(Duration.ofSeconds(30), () -&gt; reports.monthly(month));
+ * Report report = ReplicaReads.inGroup("analytics", () -&gt; reports.monthly(month));
+ * Page page = ReplicaReads.withMaxLag(Duration.ofSeconds(30), () -&gt; catalog.page(request));
  * </pre>
  *
+ * Reads go to the replicas of their group ({@link DataSourceNode#DEFAULT_GROUP} unless one
+ * is asked for), and the group's fallback applies when none of them can serve.
  * A replica whose replication lag at its last probe is over the bound does not serve those
  * reads; one within it does, even when it is out of rotation for other reads
- * ({@code replica-router.max-lag}). Bounds nest, the innermost wins; a
- * {@link PrimaryReads primary pin} wins over any bound. With Micrometer's
+ * ({@code replica-router.max-lag}). Groups and bounds nest, the innermost of each wins;
+ * a {@link PrimaryReads primary pin} wins over both. With Micrometer's
  * context-propagation library, work handed to Spring's task executors carries the bound
  * ({@link ReplicaReadThreadLocalAccessor}).
  */
 public final class ReplicaReads {
 
-	private static final ThreadLocal<Duration> MAX_LAG = new ThreadLocal<>();
+	private static final ThreadLocal<Preference> CURRENT = new ThreadLocal<>();
 
 	private ReplicaReads() {
 	}
 
 	/**
-	 * Return the bound of the reads made now on this thread.
-	 * @return the bound, or {@code null} for {@code replica-router.max-lag}
+	 * Return the staleness bound of the reads made now on this thread.
+	 * @return the bound, or {@code null} for the group's max-lag
 	 */
 	public static @Nullable Duration maxLag() {
-		return MAX_LAG.get();
+		Preference current = CURRENT.get();
+		return (current != null) ? current.maxLag() : null;
+	}
+
+	/**
+	 * Return the replica group of the reads made now on this thread.
+	 * @return the group, or {@code null} for {@link DataSourceNode#DEFAULT_GROUP}
+	 */
+	public static @Nullable String group() {
+		Preference current = CURRENT.get();
+		return (current != null) ? current.group() : null;
+	}
+
+	/**
+	 * Return what the reads made now on this thread ask for.
+	 * @return the preference, or {@code null} for none
+	 */
+	public static @Nullable Preference current() {
+		return CURRENT.get();
 	}
 
 	/**
@@ -46,13 +67,7 @@ public final class ReplicaReads {
 	 * @return its result
 	 */
 	public static <T> T withMaxLag(Duration maxLag, Supplier<T> supplier) {
-		Duration previous = enter(maxLag);
-		try {
-			return supplier.get();
-		}
-		finally {
-			exit(previous);
-		}
+		return call(new Preference(null, maxLag), supplier);
 	}
 
 	/**
@@ -61,13 +76,10 @@ public final class ReplicaReads {
 	 * @param runnable the code to run
 	 */
 	public static void withMaxLag(Duration maxLag, Runnable runnable) {
-		Duration previous = enter(maxLag);
-		try {
+		call(new Preference(null, maxLag), () -> {
 			runnable.run();
-		}
-		finally {
-			exit(previous);
-		}
+			return null;
+		});
 	}
 
 	/**
@@ -79,7 +91,57 @@ public final class ReplicaReads {
 	 * @throws Exception what the code threw
 	 */
 	public static <T> T withMaxLagChecked(Duration maxLag, Callable<T> callable) throws Exception {
-		Duration previous = enter(maxLag);
+		return callChecked(new Preference(null, maxLag), callable);
+	}
+
+	/**
+	 * Run the given code with its reads sent to a replica group.
+	 * @param <T> the result type
+	 * @param group the group ({@code replicas[i].group})
+	 * @param supplier the code to run
+	 * @return its result
+	 */
+	public static <T> T inGroup(String group, Supplier<T> supplier) {
+		return call(new Preference(group, null), supplier);
+	}
+
+	/**
+	 * Run the given code with its reads sent to a replica group.
+	 * @param group the group ({@code replicas[i].group})
+	 * @param runnable the code to run
+	 */
+	public static void inGroup(String group, Runnable runnable) {
+		call(new Preference(group, null), () -> {
+			runnable.run();
+			return null;
+		});
+	}
+
+	/**
+	 * Run the given code, which may throw checked exceptions, with its reads sent to a
+	 * replica group.
+	 * @param <T> the result type
+	 * @param group the group ({@code replicas[i].group})
+	 * @param callable the code to run
+	 * @return its result
+	 * @throws Exception what the code threw
+	 */
+	public static <T> T inGroupChecked(String group, Callable<T> callable) throws Exception {
+		return callChecked(new Preference(group, null), callable);
+	}
+
+	private static <T> T call(Preference preference, Supplier<T> supplier) {
+		Preference previous = enter(preference);
+		try {
+			return supplier.get();
+		}
+		finally {
+			exit(previous);
+		}
+	}
+
+	private static <T> T callChecked(Preference preference, Callable<T> callable) throws Exception {
+		Preference previous = enter(preference);
 		try {
 			return callable.call();
 		}
@@ -89,29 +151,51 @@ public final class ReplicaReads {
 	}
 
 	/**
-	 * Start a bound. Pair with {@link #exit(Duration)} in a {@code finally} block.
-	 * @param maxLag the bound, zero or more
-	 * @return the bound it replaces, to hand to {@link #exit(Duration)}
+	 * Start a preference, inside any current one: what it sets replaces the current
+	 * setting, what it leaves out is kept. Pair with {@link #exit(Preference)} in a
+	 * {@code finally} block.
+	 * @param preference the group and bound, either may be {@code null}
+	 * @return the preference it replaces, to hand to {@link #exit(Preference)}
 	 */
-	public static @Nullable Duration enter(Duration maxLag) {
-		Assert.notNull(maxLag, "'maxLag' must not be null");
-		Assert.isTrue(!maxLag.isNegative(), () -> "'maxLag' must not be negative, was " + maxLag);
-		Duration previous = MAX_LAG.get();
-		MAX_LAG.set(maxLag);
+	public static @Nullable Preference enter(Preference preference) {
+		Preference previous = CURRENT.get();
+		CURRENT.set((previous != null) ? previous.within(preference) : preference);
 		return previous;
 	}
 
 	/**
-	 * End a bound started with {@link #enter(Duration)}.
-	 * @param previous what {@link #enter(Duration)} returned
+	 * End a preference started with {@link #enter(Preference)}.
+	 * @param previous what {@link #enter(Preference)} returned
 	 */
-	public static void exit(@Nullable Duration previous) {
+	public static void exit(@Nullable Preference previous) {
 		if (previous != null) {
-			MAX_LAG.set(previous);
+			CURRENT.set(previous);
 		}
 		else {
-			MAX_LAG.remove();
+			CURRENT.remove();
 		}
+	}
+
+	/**
+	 * What reads ask for: a replica group, a staleness bound, or both.
+	 *
+	 * @param group the group, or {@code null} to keep the enclosing one (or the default)
+	 * @param maxLag the bound, zero or more, or {@code null} to keep the enclosing one (or the
+	 * group's max-lag)
+	 */
+	public record Preference(@Nullable String group, @Nullable Duration maxLag) {
+
+		public Preference {
+			Assert.isTrue(group == null || !group.isBlank(), "'group' must not be blank");
+			Assert.isTrue(maxLag == null || !maxLag.isNegative(),
+					() -> "'maxLag' must not be negative, was " + maxLag);
+		}
+
+		Preference within(Preference inner) {
+			return new Preference((inner.group != null) ? inner.group : this.group,
+					(inner.maxLag != null) ? inner.maxLag : this.maxLag);
+		}
+
 	}
 
 }

@@ -75,6 +75,22 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile PrimaryReadShare primaryReadShare = PrimaryReadShare.NONE;
 
+	/**
+	 * The fallback of each replica group that has its own: {@link #FALLBACK_PRIMARY},
+	 * {@link #FALLBACK_FAIL} or another group's name.
+	 */
+	private volatile Map<String, String> groupFallbacks = Map.of();
+
+	/**
+	 * A group fallback: read from the primary.
+	 */
+	public static final String FALLBACK_PRIMARY = "primary";
+
+	/**
+	 * A group fallback: fail.
+	 */
+	public static final String FALLBACK_FAIL = "fail";
+
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
 	/**
@@ -111,7 +127,9 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		this.nodes = nodes;
 		this.topology = topology;
 		this.selector = selector;
-		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics);
+		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics, nodes.replicas()
+			.stream()
+			.anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.group())));
 		this.primaryAccess = new PrimaryAccess(nodes.primary(), topology);
 		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
@@ -203,6 +221,37 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public void setFallbackWait(Duration fallbackWait) {
 		this.fallbackLimit = new FallbackLimit(this.fallbackLimit.maxConcurrency(), fallbackWait);
+	}
+
+	/**
+	 * Give replica groups a fallback of their own: what a read of the group does when none
+	 * of its replicas can serve it. Without one, the default group follows
+	 * {@link #getFallback()} and every other group fails: a report must not land on the
+	 * primary unless the user says so.
+	 * @param fallbacks each group's fallback: {@value #FALLBACK_PRIMARY},
+	 * {@value #FALLBACK_FAIL} or the name of another group
+	 * @throws IllegalArgumentException if groups fall back to each other in a cycle
+	 */
+	public void setGroupFallbacks(Map<String, String> fallbacks) {
+		for (String group : fallbacks.keySet()) {
+			java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+			for (String next = group; next != null && !FALLBACK_PRIMARY.equals(next)
+					&& !FALLBACK_FAIL.equals(next); next = fallbacks.get(next)) {
+				if (!seen.add(next)) {
+					throw new IllegalArgumentException("Replica groups fall back to each other in a cycle: "
+							+ String.join(" -> ", seen) + " -> " + next);
+				}
+			}
+		}
+		this.groupFallbacks = Map.copyOf(fallbacks);
+	}
+
+	/**
+	 * Give replica groups a balancing of their own.
+	 * @param selectors the selector of each group that has its own
+	 */
+	public void setGroupSelectors(Map<String, ReplicaSelector> selectors) {
+		this.replicas.setGroupSelectors(selectors);
 	}
 
 	/**
@@ -369,10 +418,34 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			// Replicas are in rotation, but none has replayed the scope's last write yet.
 			return readOnPrimaryOrAwaitReplica(reason, required);
 		}
-		if (this.fallback == Fallback.FAIL) {
-			throw new NoEligibleReplicaException(this.replicas.describeUnavailable());
+		return fallback(reason, required);
+	}
+
+	/**
+	 * No replica of the read's group can serve it: the group's fallback decides.
+	 */
+	private Binding fallback(RoutingReason reason, WalPosition required) throws SQLException {
+		String group = ReplicaSetDataSource.currentGroup();
+		boolean defaultGroup = DataSourceNode.DEFAULT_GROUP.equals(group);
+		String fallback = this.groupFallbacks.get(group);
+		if (fallback == null) {
+			fallback = (!defaultGroup || this.fallback == Fallback.FAIL) ? FALLBACK_FAIL : FALLBACK_PRIMARY;
 		}
-		return fallbackOnPrimary();
+		if (FALLBACK_PRIMARY.equals(fallback)) {
+			return fallbackOnPrimary();
+		}
+		if (FALLBACK_FAIL.equals(fallback)) {
+			throw defaultGroup && !this.groupFallbacks.containsKey(group)
+					? new NoEligibleReplicaException(this.replicas.describeUnavailable())
+					: new NoEligibleReplicaException(group, this.replicas.describeUnavailable());
+		}
+		ReplicaReads.Preference previous = ReplicaReads.enter(new ReplicaReads.Preference(fallback, null));
+		try {
+			return read(reason, required);
+		}
+		finally {
+			ReplicaReads.exit(previous);
+		}
 	}
 
 	private Binding fallbackOnPrimary() throws SQLException {
@@ -400,7 +473,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	private @Nullable Binding primaryShare() {
 		FallbackLimit limit = this.fallbackLimit;
-		if (!this.primaryReadShare.draw(this.topology.eligibleReplicas()) || RoutingThreadState.current().verifyPrimary
+		if (!DataSourceNode.DEFAULT_GROUP.equals(ReplicaSetDataSource.currentGroup())
+				|| !this.primaryReadShare.draw(this.topology.eligibleReplicas()) || RoutingThreadState.current().verifyPrimary
 				|| this.topology.primaryUnavailableReason() != null
 				|| !PrimaryReadShare.hasIdleConnection(this.nodes.primary().dataSource()) || !limit.tryAcquire()) {
 			return null;

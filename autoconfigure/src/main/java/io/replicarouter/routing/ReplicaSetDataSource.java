@@ -42,6 +42,17 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	private volatile @Nullable String zone;
 
 	/**
+	 * Balancing of the groups that have their own; {@link #selector} for the others.
+	 */
+	private volatile Map<String, ReplicaSelector> groupSelectors = Map.of();
+
+	/**
+	 * Whether any replica is in a group other than the default: only then do reads look
+	 * at groups (and pay for a list of their group's replicas).
+	 */
+	private final boolean grouped;
+
+	/**
 	 * Replay positions replicas answered to live checks, each valid for the snapshot of the
 	 * replica it was checked against (until the monitor probes the replica again). Without
 	 * them every read of a scope that read at a checked position would need another check:
@@ -52,11 +63,36 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	private final Map<DataSourceNode, CheckedPosition> checkedPositions = new ConcurrentHashMap<>();
 
 	ReplicaSetDataSource(RoutingTopology topology, ReplicaSelector selector, ConnectionsInUse inUse,
-			RoutingStatistics statistics) {
+			RoutingStatistics statistics, boolean grouped) {
 		this.topology = topology;
 		this.selector = selector;
 		this.inUse = inUse;
 		this.statistics = statistics;
+		this.grouped = grouped;
+	}
+
+	/**
+	 * Give groups a balancing of their own.
+	 * @param selectors the selector of each group that has its own
+	 */
+	void setGroupSelectors(Map<String, ReplicaSelector> selectors) {
+		this.groupSelectors = Map.copyOf(selectors);
+	}
+
+	/**
+	 * Return the replica group the current read asks for.
+	 * @return the group
+	 */
+	static String currentGroup() {
+		String group = ReplicaReads.group();
+		return (group != null) ? group : DataSourceNode.DEFAULT_GROUP;
+	}
+
+	private ReplicaSelector selector() {
+		if (this.groupSelectors.isEmpty()) {
+			return this.selector;
+		}
+		return this.groupSelectors.getOrDefault(currentGroup(), this.selector);
 	}
 
 	/**
@@ -107,10 +143,12 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	String describeUnavailable() {
 		Duration maxLag = ReplicaReads.maxLag();
 		String ineligible = this.topology.describeIneligibleReplicas();
+		String group = this.grouped ? " of group '" + currentGroup() + "'" : "";
 		if (maxLag == null) {
-			return ineligible;
+			return group.isEmpty() ? ineligible
+					: "no replica" + group + " is eligible" + (ineligible.isEmpty() ? "" : "; out of rotation: " + ineligible);
 		}
-		return "no replica is within this read's staleness bound (@ReplicaRead or ReplicaReads, maxLag "
+		return "no replica" + group + " is within this read's staleness bound (@ReplicaRead or ReplicaReads, maxLag "
 				+ maxLag.toMillis() + " ms)" + (ineligible.isEmpty() ? "" : "; out of rotation: " + ineligible);
 	}
 
@@ -120,7 +158,19 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 	 */
 	private List<ReplicaCandidate> candidates() {
 		Duration maxLag = ReplicaReads.maxLag();
-		return (maxLag != null) ? this.topology.replicasWithinLag(maxLag) : this.topology.eligibleReplicas();
+		List<ReplicaCandidate> candidates = (maxLag != null) ? this.topology.replicasWithinLag(maxLag)
+				: this.topology.eligibleReplicas();
+		if (!this.grouped) {
+			return candidates;
+		}
+		String group = currentGroup();
+		List<ReplicaCandidate> inGroup = new ArrayList<>(candidates.size());
+		for (ReplicaCandidate candidate : candidates) {
+			if (candidate.node().group().equals(group)) {
+				inGroup.add(candidate);
+			}
+		}
+		return inGroup;
 	}
 
 	/**
@@ -140,12 +190,12 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 			List<ReplicaCandidate> caughtUp = caughtUp(candidates, required);
 			if (caughtUp.isEmpty()) {
 				// The probed positions are up to a probe interval old: ask one replica.
-				return acquireChecked(candidates, required, maxWait, this.selector::select);
+				return acquireChecked(candidates, required, maxWait, selector()::select);
 			}
 			candidates = caughtUp;
 		}
 		while (!candidates.isEmpty()) {
-			ReplicaCandidate candidate = this.selector.select(inZone(candidates));
+			ReplicaCandidate candidate = selector().select(inZone(candidates));
 			try {
 				return new ReplicaConnection(candidate.node().dataSource().getConnection(), candidate.node(),
 						candidate.replayPosition());

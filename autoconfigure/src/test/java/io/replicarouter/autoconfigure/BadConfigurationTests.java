@@ -138,6 +138,39 @@ class BadConfigurationTests {
 				.hasMessageContaining("already named 'eu'"));
 	}
 
+	static Stream<Arguments> invalidGroups() {
+		String analytics = "replica-router.replicas[1].group=analytics";
+		String second = "replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:4/app";
+		return Stream.of(
+				Arguments.of(List.of(second, "replica-router.replicas[1].group=bi reports"),
+						"replica-router.replicas[1].group", "characters other than"),
+				Arguments.of(List.of("replica-router.replicas[0].group=analytics"), "replica-router.replicas[i].group",
+						"no replica is in the 'default' group"),
+				Arguments.of(List.of(second, analytics, "replica-router.groups.reports.max-lag=30s"),
+						"replica-router.groups.reports", "no replica is in group 'reports'"),
+				Arguments.of(List.of(second, analytics, "replica-router.groups.analytics.max-lag=-1s"),
+						"replica-router.groups.analytics.max-lag", "must be longer than zero"),
+				Arguments.of(List.of(second, analytics, "replica-router.groups.analytics.fallback=reports"),
+						"replica-router.groups.analytics.fallback", "neither 'fail', 'primary' nor a group"),
+				Arguments.of(List.of(second, analytics, "replica-router.groups.analytics.fallback=analytics"),
+						"replica-router.groups.analytics.fallback", "falls back to itself"),
+				Arguments.of(List.of(second, analytics, "replica-router.groups.analytics.fallback=default",
+						"replica-router.groups.default.fallback=analytics"), "replica-router.groups.*.fallback",
+						"in a cycle"));
+	}
+
+	@ParameterizedTest(name = "{1}")
+	@MethodSource("invalidGroups")
+	void invalidGroupSettingsFailNamingThePropertyAndTheFix(List<String> properties, String property, String problem) {
+		this.runner.withPropertyValues(REPLICA).withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidReplicaRouterConfigurationException.class)
+				.hasMessageContaining("'" + property + "'")
+				.hasMessageContaining(problem);
+		});
+	}
+
 	@Test
 	void everyProblemIsReportedAtOnce() {
 		this.runner

@@ -66,6 +66,9 @@ class ConfigurationReferenceTests {
 			if (name.equals("replica-router.replicas")) {
 				keys.addAll(elementKeys(name + "[i]", ReplicaRouterProperties.Replica.class));
 			}
+			else if (name.equals("replica-router.groups")) {
+				keys.addAll(elementKeys(name + ".<name>", ReplicaRouterProperties.Group.class));
+			}
 			else if (name.equals("replica-router.cache.caches")) {
 				keys.addAll(elementKeys(name + ".<name>", ReplicaRouterCacheProperties.CacheSpec.class));
 			}

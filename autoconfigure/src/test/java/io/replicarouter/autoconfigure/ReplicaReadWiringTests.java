@@ -74,6 +74,46 @@ class ReplicaReadWiringTests {
 		});
 	}
 
+	@Test
+	void aReadAskingForAGroupReadsThereAndAnUnknownGroupFailsTheStartup() {
+		this.runner
+			.withPropertyValues("replica-router.replicas[1].url=jdbc:postgresql://127.0.0.1:3/app",
+					"replica-router.replicas[1].group=analytics")
+			.withUserConfiguration(GroupConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Reporting.class).group()).isEqualTo("analytics");
+			});
+		this.runner.withUserConfiguration(GroupConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("@ReplicaRead(group = \"analytics\")")
+				.hasMessageContaining("Reporting.group")
+				.hasMessageContaining("replica-router.replicas[i].group=analytics")
+				.hasMessageContaining("default");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableTransactionManagement
+	static class GroupConfiguration {
+
+		@Bean
+		Reporting reporting() {
+			return new Reporting();
+		}
+
+	}
+
+	static class Reporting {
+
+		@ReplicaRead(group = "analytics")
+		String group() {
+			return ReplicaReads.group();
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableTransactionManagement
 	static class BoundsConfiguration {

@@ -49,6 +49,22 @@ class NodeHealthTransitionsTests {
 	}
 
 	@Test
+	void aReplicaWithLimitsOfItsOwnStaysInRotationWhereTheCommonOnesWouldTakeItOut() {
+		this.transitions.thresholds("replica-1", new HealthThresholds(Duration.ofMinutes(5), 0));
+		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
+		this.clock.advance(Duration.ofSeconds(1));
+		this.transitions.primaryProbed(this.primary, primaryAt(2_000));
+		this.clock.advance(Duration.ofSeconds(30));
+		NodeHealth analytics = replicaProbed(1_500, NodeHealth.unknown(this.replica));
+		assertThat(analytics.lag()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(analytics.state()).as("30 s behind, within its group's 5 min").isEqualTo(NodeState.UP);
+		this.clock.advance(Duration.ofMinutes(5));
+		NodeHealth tooFar = replicaProbed(1_500, analytics);
+		assertThat(tooFar.state()).isEqualTo(NodeState.LAGGING);
+		assertThat(tooFar.detail()).contains("max-lag 300000 ms");
+	}
+
+	@Test
 	void aLaggingReplicaRejoinsOnlyAtHalfTheLimit() {
 		this.transitions.primaryProbed(this.primary, primaryAt(1_000));
 		this.clock.advance(Duration.ofSeconds(3));

@@ -45,6 +45,23 @@ public final class ReplicationEndpointAutoConfiguration {
 		if (properties.getZone() != null && !properties.getZone().isBlank()) {
 			settings.put("zone", properties.getZone());
 		}
+		if (!properties.getGroups().isEmpty()) {
+			Map<String, Object> groups = new LinkedHashMap<>();
+			properties.getGroups().forEach((name, group) -> {
+				Map<String, Object> settingsOfGroup = new LinkedHashMap<>();
+				if (group.getMaxLag() != null) {
+					settingsOfGroup.put("maxLagMs", group.getMaxLag().toMillis());
+				}
+				if (group.getBalancing() != null) {
+					settingsOfGroup.put("balancing", group.getBalancing().name().toLowerCase().replace('_', '-'));
+				}
+				if (group.getFallback() != null) {
+					settingsOfGroup.put("fallback", group.getFallback().strip());
+				}
+				groups.put(name, settingsOfGroup);
+			});
+			settings.put("groups", groups);
+		}
 		if (properties.getPrimary().getReadWeight() > 0) {
 			settings.put("primaryReadWeight", properties.getPrimary().getReadWeight());
 		}

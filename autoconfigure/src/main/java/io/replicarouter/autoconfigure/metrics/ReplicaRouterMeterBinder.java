@@ -63,6 +63,7 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 					.tag("target", node.name())
 					.tag("reason", reason.name().toLowerCase())
 					.tag("zone", (node.zone() != null) ? node.zone() : "none")
+					.tag("group", node.group())
 					.register(registry);
 			}
 		}
