@@ -7,6 +7,7 @@ import java.util.Map;
 import io.replicarouter.replica.NodeHealth;
 import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.ReplicaHealthMonitor;
+import io.replicarouter.routing.DataSourceNode;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -54,6 +55,30 @@ public class ReplicationHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("replicas", replicaDetails)
 			.withDetail("eligibleReplicas", eligible)
 			.withDetail("maxLagMs", this.monitor.settings().thresholds().maxLag().toMillis());
+		if (replicas.stream().anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.node().group()))) {
+			builder.withDetail("groups", groups(replicas));
+		}
+	}
+
+	/**
+	 * Each replica group's replicas in rotation, of how many: a group with none left is
+	 * what a report failing with NoEligibleReplicaException shows here.
+	 */
+	private static Map<String, Object> groups(List<NodeHealth> replicas) {
+		Map<String, long[]> counts = new java.util.TreeMap<>();
+		for (NodeHealth replica : replicas) {
+			long[] count = counts.computeIfAbsent(replica.node().group(), (name) -> new long[2]);
+			count[0] += replica.isEligible() ? 1 : 0;
+			count[1]++;
+		}
+		Map<String, Object> groups = new LinkedHashMap<>();
+		counts.forEach((name, count) -> {
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("eligibleReplicas", count[0]);
+			group.put("replicas", count[1]);
+			groups.put(name, group);
+		});
+		return groups;
 	}
 
 }

@@ -87,6 +87,23 @@ class GroupRoutingTests {
 	}
 
 	@Test
+	void aGroupAndABoundNestEachTheInnermostWinning() {
+		ReplicaReads.inGroup("analytics", () -> {
+			assertThat(ReplicaReads.group()).isEqualTo("analytics");
+			ReplicaReads.withMaxLag(java.time.Duration.ofSeconds(30), () -> {
+				assertThat(ReplicaReads.group()).as("kept from the enclosing").isEqualTo("analytics");
+				assertThat(ReplicaReads.maxLag()).isEqualTo(java.time.Duration.ofSeconds(30));
+				ReplicaReads.inGroup("default", () -> {
+					assertThat(ReplicaReads.group()).isEqualTo("default");
+					assertThat(ReplicaReads.maxLag()).isEqualTo(java.time.Duration.ofSeconds(30));
+				});
+			});
+			assertThat(ReplicaReads.maxLag()).isNull();
+		});
+		assertThat(ReplicaReads.current()).isNull();
+	}
+
+	@Test
 	void groupsFallingBackToEachOtherInACycleAreRefused() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> router(Fallback.PRIMARY)

@@ -86,6 +86,13 @@ class ReplicaGroupsIT {
 			.hasMessageContaining("group 'analytics'"));
 		assertThat(servedBy(300, reports::ordinary)).as("the application's reads go on")
 			.containsOnlyKeys("replica-1", "replica-2");
+		Map<String, Object> health = this.context
+			.getBean(io.replicarouter.actuate.ReplicationHealthIndicator.class)
+			.health(true)
+			.getDetails();
+		assertThat(health).extractingByKey("groups")
+			.isEqualTo(Map.of("analytics", Map.of("eligibleReplicas", 0L, "replicas", 1L), "default",
+					Map.of("eligibleReplicas", 2L, "replicas", 2L)));
 	}
 
 	@Test
