@@ -69,27 +69,25 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final ConnectionsInUse inUse = new ConnectionsInUse();
 
+	private final PrimaryWrites writes;
+
 	private final PrimaryAccess primaryAccess;
 
 	private volatile FallbackLimit fallbackLimit = FallbackLimit.NONE;
 
 	private volatile PrimaryReadShare primaryReadShare = PrimaryReadShare.NONE;
 
-	/**
-	 * The fallback of each replica group that has its own: {@link #FALLBACK_PRIMARY},
-	 * {@link #FALLBACK_FAIL} or another group's name.
-	 */
-	private volatile Map<String, String> groupFallbacks = Map.of();
+	private volatile GroupFallbacks groupFallbacks = GroupFallbacks.NONE;
 
 	/**
 	 * A group fallback: read from the primary.
 	 */
-	public static final String FALLBACK_PRIMARY = "primary";
+	public static final String FALLBACK_PRIMARY = GroupFallbacks.PRIMARY;
 
 	/**
 	 * A group fallback: fail.
 	 */
-	public static final String FALLBACK_FAIL = "fail";
+	public static final String FALLBACK_FAIL = GroupFallbacks.FAIL;
 
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
@@ -135,6 +133,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.consistency = consistency;
+		this.writes = new PrimaryWrites(nodes.primary(), consistency);
 		this.statistics = statistics;
 		setTargetDataSources(Map.of(NodeRole.PRIMARY, nodes.primary().dataSource(), NodeRole.REPLICA, this.replicas));
 		setLenientFallback(false);
@@ -233,17 +232,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws IllegalArgumentException if groups fall back to each other in a cycle
 	 */
 	public void setGroupFallbacks(Map<String, String> fallbacks) {
-		for (String group : fallbacks.keySet()) {
-			java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-			for (String next = group; next != null && !FALLBACK_PRIMARY.equals(next)
-					&& !FALLBACK_FAIL.equals(next); next = fallbacks.get(next)) {
-				if (!seen.add(next)) {
-					throw new IllegalArgumentException("Replica groups fall back to each other in a cycle: "
-							+ String.join(" -> ", seen) + " -> " + next);
-				}
-			}
-		}
-		this.groupFallbacks = Map.copyOf(fallbacks);
+		this.groupFallbacks = new GroupFallbacks(fallbacks);
 	}
 
 	/**
@@ -426,18 +415,12 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	private Binding fallback(RoutingReason reason, WalPosition required) throws SQLException {
 		String group = ReplicaSetDataSource.currentGroup();
-		boolean defaultGroup = DataSourceNode.DEFAULT_GROUP.equals(group);
-		String fallback = this.groupFallbacks.get(group);
-		if (fallback == null) {
-			fallback = (!defaultGroup || this.fallback == Fallback.FAIL) ? FALLBACK_FAIL : FALLBACK_PRIMARY;
-		}
-		if (FALLBACK_PRIMARY.equals(fallback)) {
+		String fallback = this.groupFallbacks.of(group, this.fallback);
+		if (GroupFallbacks.PRIMARY.equals(fallback)) {
 			return fallbackOnPrimary();
 		}
-		if (FALLBACK_FAIL.equals(fallback)) {
-			throw defaultGroup && !this.groupFallbacks.containsKey(group)
-					? new NoEligibleReplicaException(this.replicas.describeUnavailable())
-					: new NoEligibleReplicaException(group, this.replicas.describeUnavailable());
+		if (GroupFallbacks.FAIL.equals(fallback)) {
+			throw this.groupFallbacks.failure(group, this.replicas.describeUnavailable());
 		}
 		ReplicaReads.Preference previous = ReplicaReads.enter(new ReplicaReads.Preference(fallback, null));
 		try {
@@ -658,35 +641,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws SQLException if the commit fails
 	 */
 	void commitWrite(Connection connection) throws SQLException {
-		Connection physical = withoutHikariProxy(connection);
-		try {
-			if (!this.consistency.commitAndRecordWrite(physical)) {
-				afterPrimaryWrite(connection);
-			}
-		}
-		catch (SQLException ex) {
-			if (physical != connection && ConnectionFailures.isNodeFailure(ex)) {
-				// What Hikari's proxy would have done: a broken connection leaves the pool.
-				((HikariDataSource) this.nodes.primary().dataSource()).evictConnection(connection);
-			}
-			throw ex;
-		}
-	}
-
-	/**
-	 * The driver's connection behind a connection of the primary's own Hikari pool, for the
-	 * commit's one statement, closed at once: Hikari's proxy of the statement and of each of
-	 * its result sets would cost every write three objects and add nothing but eviction on
-	 * a broken connection, which {@link #commitWrite} does itself. A connection that anything
-	 * else wraps (a tracing or logging proxy of the pool) is used as it is, so that such
-	 * tools still see the commit.
-	 */
-	private Connection withoutHikariProxy(Connection connection) throws SQLException {
-		if (connection instanceof com.zaxxer.hikari.pool.ProxyConnection
-				&& this.nodes.primary().dataSource() instanceof HikariDataSource) {
-			return connection.unwrap(Connection.class);
-		}
-		return connection;
+		this.writes.commit(connection);
 	}
 
 	/**
@@ -696,24 +651,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param connection the physical connection, idle
 	 */
 	void afterPrimaryWrite(Connection connection) {
-		try {
-			if (!this.consistency.queriesAfterWrite() || connection.getAutoCommit()) {
-				this.consistency.afterWrite(connection);
-				return;
-			}
-			// Idle after commit, so switching costs no round trip and the query opens no
-			// transaction.
-			connection.setAutoCommit(true);
-			try {
-				this.consistency.afterWrite(connection);
-			}
-			finally {
-				connection.setAutoCommit(false);
-			}
-		}
-		catch (SQLException ex) {
-			this.logger.warn("Could not record a write for read-your-writes: " + ex.getMessage());
-		}
+		this.writes.afterAutoCommitWork(connection);
 	}
 
 	/**
