@@ -1,10 +1,7 @@
 package io.replicarouter.routing;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -15,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.mock;
 
 /**
  * Replica groups in the routing decision: ordinary reads stay in the default group, a read
@@ -25,21 +20,21 @@ import static org.mockito.Mockito.mock;
  */
 class GroupRoutingTests {
 
-	private final DataSourceNode primary = node("primary", NodeRole.PRIMARY, DataSourceNode.DEFAULT_GROUP);
+	private final DataSourceNode primary = RoutedReads.node("primary", NodeRole.PRIMARY, null, DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode app1 = node("app-1", NodeRole.REPLICA, DataSourceNode.DEFAULT_GROUP);
+	private final DataSourceNode app1 = RoutedReads.node("app-1", NodeRole.REPLICA, null, DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode app2 = node("app-2", NodeRole.REPLICA, DataSourceNode.DEFAULT_GROUP);
+	private final DataSourceNode app2 = RoutedReads.node("app-2", NodeRole.REPLICA, null, DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode analytics = node("analytics", NodeRole.REPLICA, "analytics");
+	private final DataSourceNode analytics = RoutedReads.node("analytics", NodeRole.REPLICA, null, "analytics");
 
 	private final Topology topology = new Topology(List.of(this.app1, this.app2, this.analytics));
 
 	@Test
 	void ordinaryReadsNeverReachAnotherGroupAndReadsAskingForOneReadOnlyThere() {
 		ReplicaRoutingDataSource router = router(Fallback.PRIMARY);
-		assertThat(servedBy(router, 60)).containsOnlyKeys("app-1", "app-2");
-		assertThat(ReplicaReads.inGroup("analytics", () -> servedBy(router, 30))).containsOnlyKeys("analytics");
+		assertThat(RoutedReads.servedBy(router, 60)).containsOnlyKeys("app-1", "app-2");
+		assertThat(ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 30))).containsOnlyKeys("analytics");
 	}
 
 	@Test
@@ -47,12 +42,12 @@ class GroupRoutingTests {
 		this.topology.eligible = List.of(this.app1, this.app2);
 		ReplicaRoutingDataSource router = router(Fallback.PRIMARY);
 		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> ReplicaReads.inGroup("analytics", () -> servedBy(router, 1)))
+			.isThrownBy(() -> ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 1)))
 			.havingCause()
 			.isInstanceOf(NoEligibleReplicaException.class)
 			.withMessageContaining("group 'analytics'")
 			.withMessageContaining("replica-router.groups.analytics.fallback=fail");
-		assertThat(servedBy(router, 10)).as("ordinary reads are unaffected").containsOnlyKeys("app-1", "app-2");
+		assertThat(RoutedReads.servedBy(router, 10)).as("ordinary reads are unaffected").containsOnlyKeys("app-1", "app-2");
 	}
 
 	@Test
@@ -60,30 +55,30 @@ class GroupRoutingTests {
 		this.topology.eligible = List.of(this.app1, this.app2);
 		ReplicaRoutingDataSource router = router(Fallback.PRIMARY);
 		router.setGroupFallbacks(Map.of("analytics", DataSourceNode.DEFAULT_GROUP));
-		assertThat(ReplicaReads.inGroup("analytics", () -> servedBy(router, 10))).containsOnlyKeys("app-1", "app-2");
+		assertThat(ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 10))).containsOnlyKeys("app-1", "app-2");
 		router.setGroupFallbacks(Map.of("analytics", ReplicaRoutingDataSource.FALLBACK_PRIMARY));
-		assertThat(ReplicaReads.inGroup("analytics", () -> servedBy(router, 3))).containsOnlyKeys("primary");
+		assertThat(ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 3))).containsOnlyKeys("primary");
 	}
 
 	@Test
 	void theDefaultGroupFollowsTheGlobalFallbackUnlessItHasItsOwn() {
 		this.topology.eligible = List.of(this.analytics);
-		assertThat(servedBy(router(Fallback.PRIMARY), 3)).containsOnlyKeys("primary");
+		assertThat(RoutedReads.servedBy(router(Fallback.PRIMARY), 3)).containsOnlyKeys("primary");
 		ReplicaRoutingDataSource failing = router(Fallback.FAIL);
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> servedBy(failing, 1))
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> RoutedReads.servedBy(failing, 1))
 			.havingCause()
 			.isInstanceOf(NoEligibleReplicaException.class)
 			.withMessageContaining("replica-router.fallback=fail");
 		ReplicaRoutingDataSource toAnalytics = router(Fallback.FAIL);
 		toAnalytics.setGroupFallbacks(Map.of(DataSourceNode.DEFAULT_GROUP, "analytics"));
-		assertThat(servedBy(toAnalytics, 3)).containsOnlyKeys("analytics");
+		assertThat(RoutedReads.servedBy(toAnalytics, 3)).containsOnlyKeys("analytics");
 	}
 
 	@Test
 	void thePrimarysShareOfReadsIsTheDefaultGroupsOnly() {
 		ReplicaRoutingDataSource router = router(Fallback.PRIMARY);
 		router.setPrimaryReadWeight(1_000_000);
-		assertThat(ReplicaReads.inGroup("analytics", () -> servedBy(router, 20))).containsOnlyKeys("analytics");
+		assertThat(ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 20))).containsOnlyKeys("analytics");
 	}
 
 	@Test
@@ -113,50 +108,20 @@ class GroupRoutingTests {
 
 	@Test
 	void aGroupCanBalanceOnItsOwn() {
-		DataSourceNode analytics2 = node("analytics-2", NodeRole.REPLICA, "analytics");
+		DataSourceNode analytics2 = RoutedReads.node("analytics-2", NodeRole.REPLICA, null, "analytics");
 		this.topology.eligible = List.of(this.app1, this.analytics, analytics2);
 		ReplicaRoutingDataSource router = new ReplicaRoutingDataSource(
 				new DatabaseNodes(this.primary, List.of(this.app1, this.analytics, analytics2)), this.topology,
 				new RoundRobinReplicaSelector(), Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true,
 				ConsistencyGuard.NONE);
 		router.setGroupSelectors(Map.of("analytics", (candidates) -> candidates.get(candidates.size() - 1)));
-		assertThat(ReplicaReads.inGroup("analytics", () -> servedBy(router, 10))).containsOnlyKeys("analytics-2");
-	}
-
-	private Map<String, Integer> servedBy(ReplicaRoutingDataSource router, int reads) {
-		Map<String, Integer> served = new TreeMap<>();
-		try {
-			for (int i = 0; i < reads; i++) {
-				Connection connection = router.getConnection();
-				connection.setReadOnly(true);
-				connection.createStatement();
-				served.merge(connection.unwrap(RoutedConnection.class).node().name(), 1, Integer::sum);
-				connection.close();
-			}
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return served;
+		assertThat(ReplicaReads.inGroup("analytics", () -> RoutedReads.servedBy(router, 10))).containsOnlyKeys("analytics-2");
 	}
 
 	private ReplicaRoutingDataSource router(Fallback fallback) {
 		return new ReplicaRoutingDataSource(
 				new DatabaseNodes(this.primary, List.of(this.app1, this.app2, this.analytics)), this.topology,
 				new RoundRobinReplicaSelector(), fallback, NonTransactionalReads.PRIMARY, true, ConsistencyGuard.NONE);
-	}
-
-	private static DataSourceNode node(String name, NodeRole role, String group) {
-		DataSource pool = mock(DataSource.class);
-		try {
-			Connection connection = mock(Connection.class);
-			given(connection.getAutoCommit()).willReturn(true);
-			given(pool.getConnection()).willReturn(connection);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return new DataSourceNode(name, role, pool, "jdbc:postgresql://" + name + "/db", 1, null, group);
 	}
 
 	private static final class Topology implements RoutingTopology {

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -25,13 +24,13 @@ import static org.mockito.Mockito.mock;
  */
 class ReplicaReadRoutingTests {
 
-	private final DataSourceNode primary = node("primary", NodeRole.PRIMARY, null);
+	private final DataSourceNode primary = RoutedReads.node("primary", NodeRole.PRIMARY, null, DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode fresh = node("fresh", NodeRole.REPLICA, "zone-a");
+	private final DataSourceNode fresh = RoutedReads.node("fresh", NodeRole.REPLICA, "zone-a", DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode behind = node("behind", NodeRole.REPLICA, "zone-a");
+	private final DataSourceNode behind = RoutedReads.node("behind", NodeRole.REPLICA, "zone-a", DataSourceNode.DEFAULT_GROUP);
 
-	private final DataSourceNode far = node("far", NodeRole.REPLICA, "zone-b");
+	private final DataSourceNode far = RoutedReads.node("far", NodeRole.REPLICA, "zone-b", DataSourceNode.DEFAULT_GROUP);
 
 	@Test
 	void aTightBoundSkipsReplicasFurtherBehindAndALooseOneReachesReplicasOutOfRotation() throws SQLException {
@@ -39,21 +38,21 @@ class ReplicaReadRoutingTests {
 		Topology topology = new Topology(List.of(candidate(this.fresh, 100), candidate(this.behind, 3000)),
 				List.of(candidate(this.far, 8000)));
 		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
-		assertThat(servedBy(router, 40)).containsOnlyKeys("behind", "fresh");
-		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(1), () -> servedBy(router, 40)))
+		assertThat(RoutedReads.servedBy(router, 40)).containsOnlyKeys("behind", "fresh");
+		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(1), () -> RoutedReads.servedBy(router, 40)))
 			.containsOnlyKeys("fresh");
-		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(10), () -> servedBy(router, 60)))
+		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(10), () -> RoutedReads.servedBy(router, 60)))
 			.containsOnlyKeys("behind", "far", "fresh");
 	}
 
 	@Test
 	void withNoReplicaWithinTheBoundTheFallbackApplies() throws SQLException {
 		Topology topology = new Topology(List.of(candidate(this.behind, 3000)), List.of());
-		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(1), () -> servedBy(router(topology, Fallback.PRIMARY), 3)))
+		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(1), () -> RoutedReads.servedBy(router(topology, Fallback.PRIMARY), 3)))
 			.containsOnlyKeys("primary");
 		ReplicaRoutingDataSource failing = router(topology, Fallback.FAIL);
 		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> ReplicaReads.withMaxLagChecked(Duration.ofMillis(500), () -> servedBy(failing, 1)))
+			.isThrownBy(() -> ReplicaReads.withMaxLagChecked(Duration.ofMillis(500), () -> RoutedReads.servedBy(failing, 1)))
 			.havingCause()
 			.isInstanceOf(NoEligibleReplicaException.class)
 			.withMessageContaining("staleness bound")
@@ -64,7 +63,7 @@ class ReplicaReadRoutingTests {
 	void thePrimaryPinWinsOverABound() throws SQLException {
 		Topology topology = new Topology(List.of(candidate(this.fresh, 0)), List.of());
 		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
-		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(10), () -> PrimaryReads.call(() -> servedBy(router, 3))))
+		assertThat(ReplicaReads.withMaxLag(Duration.ofSeconds(10), () -> PrimaryReads.call(() -> RoutedReads.servedBy(router, 3))))
 			.containsOnlyKeys("primary");
 	}
 
@@ -92,14 +91,14 @@ class ReplicaReadRoutingTests {
 		Topology topology = new Topology(List.of(candidate(this.fresh, 0), candidate(this.behind, 0),
 				candidate(this.far, 0)), List.of());
 		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
-		assertThat(servedBy(router, 30)).containsOnlyKeys("behind", "far", "fresh");
+		assertThat(RoutedReads.servedBy(router, 30)).containsOnlyKeys("behind", "far", "fresh");
 		router.setZone("zone-a");
-		assertThat(servedBy(router, 30)).containsOnlyKeys("behind", "fresh");
+		assertThat(RoutedReads.servedBy(router, 30)).containsOnlyKeys("behind", "fresh");
 		topology.eligible = List.of(candidate(this.far, 0));
-		assertThat(servedBy(router, 10)).as("none of its zone left: the other zone's").containsOnlyKeys("far");
+		assertThat(RoutedReads.servedBy(router, 10)).as("none of its zone left: the other zone's").containsOnlyKeys("far");
 		router.setZone("zone-c");
 		topology.eligible = List.of(candidate(this.fresh, 0), candidate(this.far, 0));
-		assertThat(servedBy(router, 30)).as("no replica in its zone: every one alike").containsOnlyKeys("far", "fresh");
+		assertThat(RoutedReads.servedBy(router, 30)).as("no replica in its zone: every one alike").containsOnlyKeys("far", "fresh");
 	}
 
 	@Test
@@ -108,43 +107,13 @@ class ReplicaReadRoutingTests {
 		given(this.fresh.dataSource().getConnection()).willThrow(new SQLException("refused", "08001"));
 		ReplicaRoutingDataSource router = router(topology, Fallback.PRIMARY);
 		router.setZone("zone-a");
-		assertThat(servedBy(router, 5)).containsOnlyKeys("far");
-	}
-
-	private Map<String, Integer> servedBy(ReplicaRoutingDataSource router, int reads) {
-		Map<String, Integer> served = new TreeMap<>();
-		try {
-			for (int i = 0; i < reads; i++) {
-				Connection connection = router.getConnection();
-				connection.setReadOnly(true);
-				connection.createStatement();
-				served.merge(connection.unwrap(RoutedConnection.class).node().name(), 1, Integer::sum);
-				connection.close();
-			}
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return served;
+		assertThat(RoutedReads.servedBy(router, 5)).containsOnlyKeys("far");
 	}
 
 	private ReplicaRoutingDataSource router(RoutingTopology topology, Fallback fallback) {
 		return new ReplicaRoutingDataSource(
 				new DatabaseNodes(this.primary, List.of(this.fresh, this.behind, this.far)), topology,
 				new RoundRobinReplicaSelector(), fallback, NonTransactionalReads.PRIMARY, true, ConsistencyGuard.NONE);
-	}
-
-	private static DataSourceNode node(String name, NodeRole role, @Nullable String zone) {
-		DataSource pool = mock(DataSource.class);
-		try {
-			Connection connection = mock(Connection.class);
-			given(connection.getAutoCommit()).willReturn(true);
-			given(pool.getConnection()).willReturn(connection);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return new DataSourceNode(name, role, pool, "jdbc:postgresql://" + name + "/db", 1, zone);
 	}
 
 	private static ReplicaCandidate candidate(DataSourceNode node, long lagMillis) {

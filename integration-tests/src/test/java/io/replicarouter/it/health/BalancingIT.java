@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
+import io.replicarouter.it.Server;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.test.PostgresReplicationClusterExtension;
@@ -153,12 +153,7 @@ class BalancingIT {
 	}
 
 	private Map<String, Integer> servedBy(int transactions) {
-		Queries queries = this.context.getBean(Queries.class);
-		Map<String, Integer> served = new TreeMap<>();
-		for (int i = 0; i < transactions; i++) {
-			served.merge(queries.readOnly().nodeName(extension.cluster()), 1, Integer::sum);
-		}
-		return served;
+		return Server.servedBy(extension.cluster(), transactions, this.context.getBean(Queries.class)::readOnly);
 	}
 
 }

@@ -2,12 +2,10 @@ package io.replicarouter.it.health;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 import io.replicarouter.it.RouterTestApplication;
 import io.replicarouter.it.RouterTestApplication.Queries;
@@ -78,15 +76,15 @@ class ReadStalenessAndZonesIT {
 			NodeHealth behind = monitor.replicaHealth().get(2);
 			assertThat(behind.isEligible()).as("out of rotation for ordinary reads: " + behind).isFalse();
 
-			Map<String, Integer> tight = servedBy(500, queries::readAtMostOneSecondStale);
+			Map<String, Integer> tight = Server.servedBy(extension.cluster(), 500, queries::readAtMostOneSecondStale);
 			assertThat(tight).as("@ReplicaRead(maxLag = \"1s\"): " + tight).containsOnlyKeys("replica-1", "replica-2");
-			Map<String, Integer> programmatic = servedBy(200,
+			Map<String, Integer> programmatic = Server.servedBy(extension.cluster(), 200,
 					() -> ReplicaReads.withMaxLag(Duration.ofSeconds(1), queries::readOnly));
 			assertThat(programmatic).containsOnlyKeys("replica-1", "replica-2");
-			Map<String, Integer> ordinary = servedBy(500, queries::readOnly);
+			Map<String, Integer> ordinary = Server.servedBy(extension.cluster(), 500, queries::readOnly);
 			assertThat(ordinary).as("replica-router.max-lag=2s: " + ordinary)
 				.containsOnlyKeys("replica-1", "replica-2");
-			Map<String, Integer> loose = servedBy(500, queries::readAtMostTenSecondsStale);
+			Map<String, Integer> loose = Server.servedBy(extension.cluster(), 500, queries::readAtMostTenSecondsStale);
 			assertThat(loose).as("@ReplicaRead(maxLag = \"10s\"): " + loose)
 				.containsOnlyKeys("replica-1", "replica-2", "replica-3");
 			assertThat(loose.get("replica-3")).isGreaterThan(100);
@@ -120,23 +118,15 @@ class ReadStalenessAndZonesIT {
 				"replica-router.replicas[2].zone=eu-1b", "replica-router.health.probe-interval=200ms");
 		Queries queries = this.context.getBean(Queries.class);
 		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
-		Map<String, Integer> local = servedBy(500, queries::readOnly);
+		Map<String, Integer> local = Server.servedBy(extension.cluster(), 500, queries::readOnly);
 		assertThat(local).as(local.toString()).containsOnlyKeys("replica-1", "replica-2");
 		extension.cluster().replica(0).kill();
 		ReplicaHealthIT.awaitTrue(Duration.ofSeconds(15), () -> !monitor.replicaHealth().get(0).isEligible());
-		assertThat(servedBy(200, queries::readOnly)).as("one replica of the zone left").containsOnlyKeys("replica-2");
+		assertThat(Server.servedBy(extension.cluster(), 200, queries::readOnly)).as("one replica of the zone left").containsOnlyKeys("replica-2");
 		extension.cluster().replica(1).kill();
 		ReplicaHealthIT.awaitTrue(Duration.ofSeconds(15), () -> !monitor.replicaHealth().get(1).isEligible());
-		Map<String, Integer> spilled = servedBy(300, queries::readOnly);
+		Map<String, Integer> spilled = Server.servedBy(extension.cluster(), 300, queries::readOnly);
 		assertThat(spilled).as("none of the zone left: " + spilled).containsOnlyKeys("replica-3");
-	}
-
-	private Map<String, Integer> servedBy(int reads, Supplier<Server> read) {
-		Map<String, Integer> served = new TreeMap<>();
-		for (int i = 0; i < reads; i++) {
-			served.merge(read.get().nodeName(extension.cluster()), 1, Integer::sum);
-		}
-		return served;
 	}
 
 }

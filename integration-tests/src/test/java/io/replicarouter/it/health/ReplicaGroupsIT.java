@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 import io.replicarouter.ReplicaRead;
 import io.replicarouter.it.RouterTestApplication;
@@ -62,9 +60,9 @@ class ReplicaGroupsIT {
 	void reportsRunOnlyOnTheAnalyticsReplicaAndFailWithoutTouchingThePrimaryWhenItDies() throws Exception {
 		this.context = start();
 		Reports reports = this.context.getBean(Reports.class);
-		Map<String, Integer> reported = servedBy(500, reports::monthly);
+		Map<String, Integer> reported = Server.servedBy(extension.cluster(), 500, reports::monthly);
 		assertThat(reported).as("reports: " + reported).containsOnlyKeys("replica-3");
-		Map<String, Integer> ordinary = servedBy(500, reports::ordinary);
+		Map<String, Integer> ordinary = Server.servedBy(extension.cluster(), 500, reports::ordinary);
 		assertThat(ordinary).as("ordinary reads: " + ordinary).containsOnlyKeys("replica-1", "replica-2");
 
 		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
@@ -84,7 +82,7 @@ class ReplicaGroupsIT {
 			.rootCause()
 			.isInstanceOf(NoEligibleReplicaException.class)
 			.hasMessageContaining("group 'analytics'"));
-		assertThat(servedBy(300, reports::ordinary)).as("the application's reads go on")
+		assertThat(Server.servedBy(extension.cluster(), 300, reports::ordinary)).as("the application's reads go on")
 			.containsOnlyKeys("replica-1", "replica-2");
 		Map<String, Object> health = this.context
 			.getBean(io.replicarouter.actuate.ReplicationHealthIndicator.class)
@@ -102,7 +100,7 @@ class ReplicaGroupsIT {
 		ReplicaHealthMonitor monitor = this.context.getBean(ReplicaHealthMonitor.class);
 		extension.cluster().replica(2).kill();
 		ReplicaHealthIT.awaitTrue(Duration.ofSeconds(15), () -> !monitor.replicaHealth().get(2).isEligible());
-		Map<String, Integer> reported = servedBy(200, reports::monthly);
+		Map<String, Integer> reported = Server.servedBy(extension.cluster(), 200, reports::monthly);
 		assertThat(reported).as("reports: " + reported).containsOnlyKeys("replica-1", "replica-2");
 	}
 
@@ -125,14 +123,6 @@ class ReplicaGroupsIT {
 		return new SpringApplicationBuilder(GroupsApplication.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
-	}
-
-	private Map<String, Integer> servedBy(int reads, Supplier<Server> read) {
-		Map<String, Integer> served = new TreeMap<>();
-		for (int i = 0; i < reads; i++) {
-			served.merge(read.get().nodeName(extension.cluster()), 1, Integer::sum);
-		}
-		return served;
 	}
 
 	@SpringBootConfiguration
