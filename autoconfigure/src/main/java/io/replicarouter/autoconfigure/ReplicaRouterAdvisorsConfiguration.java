@@ -99,15 +99,26 @@ class ReplicaRouterAdvisorsConfiguration {
 		return advisor;
 	}
 
+	/**
+	 * The groups replicas are in, or {@code null} when the replicas cannot be bound: the
+	 * validation of the settings then reports what is wrong with them, better than a check
+	 * of an annotation could.
+	 */
 	private static @Nullable Set<String> replicaGroups(Environment environment) {
-		return Binder.get(environment)
-			.bind(ReplicaRouterProperties.PREFIX + ".replicas", Bindable.listOf(ReplicaRouterProperties.Replica.class))
-			.map((replicas) -> {
-				Set<String> groups = new TreeSet<>();
-				replicas.forEach((replica) -> groups.add(replica.getGroup()));
-				return groups;
-			})
-			.orElse(null);
+		try {
+			return Binder.get(environment)
+				.bind(ReplicaRouterProperties.PREFIX + ".replicas",
+						Bindable.listOf(ReplicaRouterProperties.Replica.class))
+				.map((replicas) -> {
+					Set<String> groups = new TreeSet<>();
+					replicas.forEach((replica) -> groups.add(replica.getGroup()));
+					return groups;
+				})
+				.orElse(null);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private static WriteTransactionRetryInterceptor writeRetryInterceptor(TransactionAttributeSource attributes,
