@@ -89,6 +89,15 @@ async function refresh() {
     document.getElementById('settings').textContent = 'balancing ' + replication.settings.balancing
       + ' · consistency ' + replication.settings.consistencyMode + ' · max-lag ' + maxLagMs + ' ms'
       + ' · fallback ' + replication.settings.fallback;
+    const topology = replication.topology;
+    const source = document.getElementById('topology');
+    if (topology && source) {
+      source.textContent = 'topology ' + topology.source + ' (' + topology.origin + ')'
+        + (topology.leader ? ' · leader ' + topology.leader : '')
+        + ' · changed ' + new Date(topology.lastChanged).toLocaleTimeString()
+        + (topology.reachable ? '' : ' · UNREACHABLE: ' + topology.problem);
+      source.className = topology.reachable ? '' : 'DEGRADED';
+    }
     const nodes = document.getElementById('nodes');
     nodes.replaceChildren(...replication.nodes.map((node) => card(node, maxLagMs)));
     document.getElementById('updated').textContent = 'Last update ' + new Date().toLocaleTimeString() + '.';

@@ -14,6 +14,7 @@ import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
+import io.replicarouter.topology.TopologySource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -43,6 +44,8 @@ public class ReplicationEndpoint {
 
 	private final Map<String, Object> settings;
 
+	private final @Nullable TopologySource topology;
+
 	/**
 	 * Create the endpoint.
 	 * @param monitor the health monitor
@@ -53,11 +56,26 @@ public class ReplicationEndpoint {
 	 */
 	public ReplicationEndpoint(ReplicaHealthMonitor monitor, DatabaseNodes nodes, RoutingStatistics statistics,
 			@Nullable PoolSaturationMonitor pools, Map<String, Object> settings) {
+		this(monitor, nodes, statistics, pools, settings, null);
+	}
+
+	/**
+	 * Create the endpoint that also shows where the topology comes from.
+	 * @param monitor the health monitor
+	 * @param nodes the primary and the replicas
+	 * @param statistics what the router has done
+	 * @param pools the pool saturation monitor, if any
+	 * @param settings what to show of the configuration (no secrets)
+	 * @param topology the topology source, {@code null} for none
+	 */
+	public ReplicationEndpoint(ReplicaHealthMonitor monitor, DatabaseNodes nodes, RoutingStatistics statistics,
+			@Nullable PoolSaturationMonitor pools, Map<String, Object> settings, @Nullable TopologySource topology) {
 		this.monitor = monitor;
 		this.nodes = nodes;
 		this.statistics = statistics;
 		this.pools = pools;
 		this.settings = Map.copyOf(settings);
+		this.topology = topology;
 	}
 
 	/**
@@ -67,6 +85,9 @@ public class ReplicationEndpoint {
 	@ReadOperation
 	public Map<String, Object> replication() {
 		Map<String, Object> body = new LinkedHashMap<>();
+		if (this.topology != null) {
+			body.put("topology", this.topology.status().toDetails());
+		}
 		List<Map<String, Object>> nodes = new ArrayList<>();
 		for (DataSourceNode node : this.nodes.all()) {
 			nodes.add(describe(node));

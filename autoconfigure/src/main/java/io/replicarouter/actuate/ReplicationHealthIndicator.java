@@ -9,6 +9,10 @@ import io.replicarouter.replica.NodeState;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DataSourceNode;
 
+import io.replicarouter.topology.TopologySource;
+import io.replicarouter.topology.TopologyStatus;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -22,13 +26,27 @@ public class ReplicationHealthIndicator extends AbstractHealthIndicator {
 
 	private final ReplicaHealthMonitor monitor;
 
+	private final @Nullable TopologySource topology;
+
 	/**
 	 * Create an indicator.
 	 * @param monitor the monitor whose cached state it reports
 	 */
 	public ReplicationHealthIndicator(ReplicaHealthMonitor monitor) {
+		this(monitor, null);
+	}
+
+	/**
+	 * Create an indicator that also reports where the topology comes from: a source that
+	 * cannot read it (Patroni unreachable) makes the status {@code DEGRADED}, since
+	 * failovers and new members go unnoticed meanwhile.
+	 * @param monitor the monitor whose cached state it reports
+	 * @param topology the topology source, {@code null} for none
+	 */
+	public ReplicationHealthIndicator(ReplicaHealthMonitor monitor, @Nullable TopologySource topology) {
 		super("Replication health check failed");
 		this.monitor = monitor;
+		this.topology = topology;
 	}
 
 	@Override
@@ -48,6 +66,10 @@ public class ReplicationHealthIndicator extends AbstractHealthIndicator {
 		else {
 			status = degraded ? ReplicaRouterStatus.DEGRADED : Status.UP;
 		}
+		TopologyStatus topology = (this.topology != null) ? this.topology.status() : null;
+		if (topology != null && !topology.isReachable() && status == Status.UP) {
+			status = ReplicaRouterStatus.DEGRADED;
+		}
 		Map<String, Object> replicaDetails = new LinkedHashMap<>();
 		replicas.forEach((replica) -> replicaDetails.put(replica.node().name(), NodeDetails.of(replica)));
 		builder.status(status)
@@ -57,6 +79,11 @@ public class ReplicationHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("maxLagMs", this.monitor.settings().thresholds().maxLag().toMillis());
 		if (replicas.stream().anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.node().group()))) {
 			builder.withDetail("groups", groups(replicas));
+		}
+		if (topology != null) {
+			Map<String, Object> details = topology.toDetails();
+			details.remove("members");
+			builder.withDetail("topology", details);
 		}
 	}
 

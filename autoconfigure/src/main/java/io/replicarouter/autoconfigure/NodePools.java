@@ -92,6 +92,28 @@ final class NodePools {
 		return prepare(pool, name, NodeRole.REPLICA);
 	}
 
+	/**
+	 * Build the pool of a member a topology source reports, with the settings every
+	 * replica inherits (credentials and Hikari settings of the primary, the replica
+	 * timeouts).
+	 * @param name the member's name, the pool's name
+	 * @param url the member's JDBC URL
+	 * @return the customized pool
+	 */
+	HikariDataSource member(String name, String url) {
+		ReplicaPool own = new ReplicaPool(name, url, null, null, java.util.Map.of(),
+				PatroniProperties.PREFIX + " member " + name);
+		String primaryUrl = this.settings.primary().url();
+		Connection inherited = new Connection((primaryUrl != null) ? primaryUrl : this.primary.url(),
+				this.primary.username(), this.primary.password(), this.primary.driverClassName());
+		ReplicaRouterProperties.Timeouts timeouts = this.settings.router().getTimeouts();
+		HikariDataSource pool = this.factory.createReplica(own, inherited, new Timeouts(timeouts.getConnect(),
+				timeouts.getSocket(), timeouts.getBorrow(), timeouts.getStatement()));
+		StatementTimeouts.reconcile(pool, timeouts.getStatement(), this.settings.pgBouncer().isEnabled(),
+				ReplicaRouterProperties.PREFIX + ".timeouts.statement");
+		return prepare(pool, name, NodeRole.REPLICA);
+	}
+
 	private HikariDataSource prepare(HikariDataSource pool, String name, NodeRole role) {
 		if (this.settings.pgBouncer().isEnabled()) {
 			NodePoolFactory.disableServerPreparedStatements(pool);

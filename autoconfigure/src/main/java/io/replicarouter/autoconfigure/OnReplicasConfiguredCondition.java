@@ -10,21 +10,39 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when at least one entry of {@code replica-router.replicas} is configured, in
- * any form Boot binds (YAML list, indexed properties, environment variables).
+ * any form Boot binds (YAML list, indexed properties, environment variables), or a
+ * Patroni REST API address ({@code replica-router.patroni.urls}) whose cluster gives the
+ * replicas.
  */
 class OnReplicasConfiguredCondition extends SpringBootCondition {
 
 	private static final String REPLICAS = ReplicaRouterProperties.PREFIX + ".replicas";
 
+	static final String PATRONI_URLS = PatroniProperties.PREFIX + ".urls";
+
+	/**
+	 * Whether a Patroni REST API address is set.
+	 */
+	static boolean isPatroniConfigured(Binder binder) {
+		return binder.bind(PATRONI_URLS, Bindable.listOf(String.class))
+			.map((urls) -> urls.stream().anyMatch((url) -> !url.isBlank()))
+			.orElse(false);
+	}
+
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		ConditionMessage.Builder message = ConditionMessage.forCondition("Replicas configured");
-		boolean configured = Binder.get(context.getEnvironment())
-			.bind(REPLICAS, Bindable.listOf(ReplicaRouterProperties.Replica.class))
+		Binder binder = Binder.get(context.getEnvironment());
+		boolean configured = binder.bind(REPLICAS, Bindable.listOf(ReplicaRouterProperties.Replica.class))
 			.map((replicas) -> !replicas.isEmpty())
 			.orElse(false);
-		return configured ? ConditionOutcome.match(message.found("property").items(REPLICAS))
-				: ConditionOutcome.noMatch(message.didNotFind("property").items(REPLICAS));
+		if (configured) {
+			return ConditionOutcome.match(message.found("property").items(REPLICAS));
+		}
+		if (isPatroniConfigured(binder)) {
+			return ConditionOutcome.match(message.found("property").items(PATRONI_URLS));
+		}
+		return ConditionOutcome.noMatch(message.didNotFind("property").items(REPLICAS, PATRONI_URLS));
 	}
 
 }

@@ -31,6 +31,9 @@ import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
+import io.replicarouter.topology.StaticTopologySource;
+import io.replicarouter.topology.TopologySource;
+import io.replicarouter.topology.patroni.PatroniTopologySource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -76,18 +79,18 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
 @Conditional({ OnReplicasConfiguredCondition.class, ApplicationDataSources.AtMostOne.class })
 @EnableConfigurationProperties({ ReplicaRouterProperties.class, ReplicaHealthProperties.class,
-		ConsistencyProperties.class, DataSourceProperties.class, PgBouncerProperties.class })
+		ConsistencyProperties.class, DataSourceProperties.class, PgBouncerProperties.class, PatroniProperties.class })
 @Import({ ReplicaRouterAutoConfiguration.StarterPrimaryConfiguration.class,
 		ReplicaRouterAutoConfiguration.ApplicationPrimaryConfiguration.class, ReplicaPoolsRegistrar.class,
-		MigrationsOnPrimaryConfiguration.class, ReplicaRouterAdvisorsConfiguration.class })
+		MigrationsOnPrimaryConfiguration.class, ReplicaRouterAdvisorsConfiguration.class, PatroniConfiguration.class })
 public final class ReplicaRouterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicaRouterSettings replicaRouterSettings(ReplicaRouterProperties properties,
 			ReplicaHealthProperties healthProperties, ConsistencyProperties consistency, PgBouncerProperties pgBouncer,
-			PrimarySource primary) {
-		return ReplicaRouterSettings.validated(properties, healthProperties, consistency, pgBouncer, primary);
+			PatroniProperties patroni, PrimarySource primary) {
+		return ReplicaRouterSettings.validated(properties, healthProperties, consistency, pgBouncer, patroni, primary);
 	}
 
 	@Bean(ReplicaPoolsRegistrar.NODE_POOLS)
@@ -130,7 +133,8 @@ public final class ReplicaRouterAutoConfiguration {
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	DatabaseNodes replicaRouterNodes(@Qualifier(ApplicationDataSources.PRIMARY) DataSource primary,
-			ReplicaRouterSettings settings, ListableBeanFactory beanFactory) {
+			ReplicaRouterSettings settings, ListableBeanFactory beanFactory,
+			ObjectProvider<PatroniTopologySource> patroni) {
 		HikariDataSource primaryPool = PrimarySource.hikari(primary);
 		String primaryName = (primaryPool != null && primaryPool.getPoolName() != null) ? primaryPool.getPoolName()
 				: NodePools.PRIMARY_NAME;
@@ -147,7 +151,21 @@ public final class ReplicaRouterAutoConfiguration {
 			replicas.add(new DataSourceNode(ReplicaRouterProperties.nodeName(replica, index), NodeRole.REPLICA, pool,
 					url, replica.getWeight(), replica.getZone(), replica.getGroup()));
 		}
-		return new DatabaseNodes(primaryNode, replicas);
+		PatroniTopologySource source = patroni.getIfAvailable();
+		if (source == null) {
+			return new DatabaseNodes(primaryNode, replicas);
+		}
+		// Configured replicas, if any, stay; Patroni's members join them.
+		DatabaseNodes nodes = DatabaseNodes.dynamic(primaryNode, replicas);
+		source.bind(nodes);
+		return nodes;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TopologySource.class)
+	@Conditional(OnPatroniCondition.NotConfigured.class)
+	StaticTopologySource replicaRouterStaticTopology() {
+		return new StaticTopologySource(Clock.systemUTC());
 	}
 
 	@Bean

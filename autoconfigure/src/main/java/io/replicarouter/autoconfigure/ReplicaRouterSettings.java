@@ -11,18 +11,22 @@ import org.springframework.util.StringUtils;
  * @param health {@code replica-router.health.*}
  * @param consistency {@code replica-router.consistency.*}
  * @param pgBouncer {@code replica-router.pgbouncer.*}
+ * @param patroni {@code replica-router.patroni.*}
  * @param primary where the primary comes from
  */
 record ReplicaRouterSettings(ReplicaRouterProperties router, ReplicaHealthProperties health,
-		ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PrimarySource primary) {
+		ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PatroniProperties patroni,
+		PrimarySource primary) {
 
 	/**
 	 * Check the settings and return them.
 	 * @throws InvalidReplicaRouterConfigurationException naming every property at fault
 	 */
 	static ReplicaRouterSettings validated(ReplicaRouterProperties router, ReplicaHealthProperties health,
-			ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PrimarySource primary) {
-		ReplicaRouterSettings settings = new ReplicaRouterSettings(router, health, consistency, pgBouncer, primary);
+			ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PatroniProperties patroni,
+			PrimarySource primary) {
+		ReplicaRouterSettings settings = new ReplicaRouterSettings(router, health, consistency, pgBouncer, patroni,
+				primary);
 		SettingsValidator.validate(settings);
 		return settings;
 	}

@@ -46,6 +46,9 @@ public final class SettingsValidator {
 		if (settings.pgBouncerAdmin()) {
 			validate(settings.pgBouncer(), problems);
 		}
+		if (settings.patroni().isEnabled()) {
+			validate(settings.patroni(), settings.primary(), problems);
+		}
 		validatePrimary(settings.primary(), problems);
 		validateReplicas(settings.router(), settings.primary(), problems);
 		validateGroups(settings.router(), problems);
@@ -210,6 +213,34 @@ public final class SettingsValidator {
 		String prefix = PgBouncerProperties.PREFIX + ".admin";
 		positive(problems, prefix + ".poll-interval", pgBouncer.getAdmin().getPollInterval(), "for example 5s");
 		positive(problems, prefix + ".timeout", pgBouncer.getAdmin().getTimeout(), "for example 2s");
+	}
+
+	private static void validate(PatroniProperties patroni, PrimarySource primary, ConfigurationProblems problems) {
+		String prefix = PatroniProperties.PREFIX;
+		for (int index = 0; index < patroni.getUrls().size(); index++) {
+			java.net.URI url = patroni.getUrls().get(index);
+			String property = prefix + ".urls[" + index + "]";
+			if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
+					|| url.getHost() == null) {
+				problems.add(property, "it is '" + url.getScheme() + "://" + url.getHost() + "...', not an http(s) address",
+						"Set the REST API address of a Patroni member, for example http://pg-1:8008.");
+			}
+			else if (url.getRawUserInfo() != null) {
+				problems.add(property, "it carries a user name or password",
+						"Remove them from the address and set " + prefix + ".username and " + prefix + ".password.");
+			}
+		}
+		positive(problems, prefix + ".poll-interval", patroni.getPollInterval(), "for example 2s");
+		positive(problems, prefix + ".timeout", patroni.getTimeout(), "for example 2s");
+		if (patroni.getRetireTimeout().isNegative()) {
+			problems.add(prefix + ".retire-timeout", "it is " + patroni.getRetireTimeout() + " but must not be negative",
+					"Set how long work on a retired member may go on, for example 30s.");
+		}
+		if (primary.applicationBean() == null && primary.url() == null) {
+			problems.add("spring.datasource.url", "it is not set, but " + prefix + ".urls is",
+					"Set it to the URL of the cluster's database, for example jdbc:postgresql://pg-1:5432/app: "
+							+ "each member's URL keeps its database and parameters, with the member's host and port.");
+		}
 	}
 
 	private static void validatePrimary(PrimarySource primary, ConfigurationProblems problems) {

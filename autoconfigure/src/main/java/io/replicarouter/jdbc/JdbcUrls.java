@@ -26,6 +26,9 @@ public final class JdbcUrls {
 	private static final Pattern SECRET_PARAMETER = Pattern
 		.compile("(?i)([?&;](?:password|sslpassword|sslkeypassword)=)[^&;]*");
 
+	private static final List<String> HOST_CHOICE_PARAMETERS = List.of("targetservertype", "loadbalancehosts",
+			"hostrecheckseconds");
+
 	private JdbcUrls() {
 	}
 
@@ -210,6 +213,49 @@ public final class JdbcUrls {
 			}
 		}
 		return url.substring(start + 2, end).indexOf('@') >= 0;
+	}
+
+	/**
+	 * Return the URL with its hosts replaced by one server's address: same database, same
+	 * parameters, except those that only choose among several hosts
+	 * ({@code targetServerType}, {@code loadBalanceHosts}, {@code hostRecheckSeconds}),
+	 * which would refuse a standby or shuffle a single host.
+	 * @param url a PostgreSQL JDBC URL
+	 * @param host the server's host name or address
+	 * @param port the server's port
+	 * @return the URL of that server
+	 */
+	public static String withServer(String url, String host, int port) {
+		String rest = url.substring(POSTGRESQL_PREFIX.length());
+		String path;
+		if (rest.startsWith("//")) {
+			int slash = rest.indexOf('/', 2);
+			int query = rest.indexOf('?', 2);
+			int end = (slash >= 0) ? slash : ((query >= 0) ? query : rest.length());
+			path = rest.substring(end);
+		}
+		else {
+			path = "/" + rest;
+		}
+		if (path.isEmpty() || path.charAt(0) == '?') {
+			path = "/" + path;
+		}
+		int query = path.indexOf('?');
+		StringBuilder kept = new StringBuilder(path.substring(0, (query >= 0) ? query : path.length()));
+		if (query >= 0) {
+			char separator = '?';
+			for (String pair : path.substring(query + 1).split("&")) {
+				String name = pair.substring(0, (pair.indexOf('=') >= 0) ? pair.indexOf('=') : pair.length())
+					.toLowerCase(Locale.ROOT);
+				if (pair.isEmpty() || HOST_CHOICE_PARAMETERS.contains(name)) {
+					continue;
+				}
+				kept.append(separator).append(pair);
+				separator = '&';
+			}
+		}
+		String address = (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
+		return POSTGRESQL_PREFIX + "//" + address + ":" + port + kept;
 	}
 
 }

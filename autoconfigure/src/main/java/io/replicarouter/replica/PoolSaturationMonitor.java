@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +49,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 
 	private final Duration sampleInterval;
 
-	private final Map<String, Tracker> trackers = new LinkedHashMap<>();
+	private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -82,6 +82,19 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 		for (DataSourceNode node : nodes.all()) {
 			this.trackers.put(node.name(), new Tracker());
 		}
+		nodes.addMembershipListener(new DatabaseNodes.MembershipListener() {
+
+			@Override
+			public void nodeAdded(DataSourceNode replica) {
+				PoolSaturationMonitor.this.trackers.put(replica.name(), new Tracker());
+			}
+
+			@Override
+			public void nodeRemoved(DataSourceNode replica) {
+				PoolSaturationMonitor.this.trackers.remove(replica.name());
+			}
+
+		});
 	}
 
 	/**
@@ -95,7 +108,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 		long now = this.clock.millis();
 		for (DataSourceNode node : this.nodes.all()) {
 			Sample sample = sample(node);
-			Tracker tracker = this.trackers.get(node.name());
+			Tracker tracker = this.trackers.computeIfAbsent(node.name(), (name) -> new Tracker());
 			if (sample != null) {
 				update(node.name(), tracker, sample, now);
 			}
@@ -121,7 +134,7 @@ public class PoolSaturationMonitor implements SmartLifecycle {
 		for (DataSourceNode node : this.nodes.all()) {
 			Sample sample = sample(node);
 			if (sample != null) {
-				update(node.name(), this.trackers.get(node.name()), sample, now);
+				update(node.name(), this.trackers.computeIfAbsent(node.name(), (name) -> new Tracker()), sample, now);
 			}
 		}
 	}

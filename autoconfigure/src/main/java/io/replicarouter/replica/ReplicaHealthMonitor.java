@@ -66,7 +66,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 
 	private final Clock clock;
 
-	private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
+	private final Map<String, NodeProbe> probes = new ConcurrentHashMap<>();
 
 	private final Map<String, Long> failureReportedAt = new ConcurrentHashMap<>();
 
@@ -113,6 +113,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 			this.health.put(node.name(), NodeHealth.unknown(node));
 		}
 		this.snapshot = buildSnapshot();
+		nodes.addMembershipListener(new Membership());
 	}
 
 	/**
@@ -300,7 +301,11 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		CompletableFuture.allOf(replicas).join();
 	}
 
-	private void probe(NodeProbe probe) {
+	private void probe(@Nullable NodeProbe probe) {
+		if (probe == null) {
+			// the replica left the node set meanwhile
+			return;
+		}
 		DataSourceNode node = probe.node();
 		long started = System.nanoTime();
 		try {
@@ -323,6 +328,9 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	private void onSuccess(DataSourceNode node, ProbeResult result) {
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
+			if (previous == null || previous.node() != node) {
+				return;
+			}
 			NodeHealth next;
 			if (node == this.nodes.primary()) {
 				NodeHealthTransitions.Transition transition = this.transitions.primaryProbed(node, result);
@@ -346,11 +354,14 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		NodeHealth next;
 		synchronized (this.publishLock) {
 			NodeHealth previous = this.health.get(node.name());
+			if (previous == null || previous.node() != node) {
+				return;
+			}
 			int othersInRotation = (int) this.nodes.replicas()
 				.stream()
 				.filter((replica) -> replica != node && !this.drained.contains(replica.name()))
 				.map((replica) -> this.health.get(replica.name()))
-				.filter(NodeHealth::isEligible)
+				.filter((health) -> health != null && health.isEligible())
 				.count();
 			next = this.transitions.probeFailed(previous, failure, othersInRotation);
 			publish(next, previous);
@@ -406,6 +417,10 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		Map<String, NodeHealth> byName = new LinkedHashMap<>(this.health);
 		for (DataSourceNode node : this.nodes.replicas()) {
 			NodeHealth replica = this.health.get(node.name());
+			if (replica == null) {
+				// joining: its listener has not run yet
+				replica = NodeHealth.unknown(node);
+			}
 			if (this.drained.contains(node.name())) {
 				replica = replica.drained();
 				byName.put(node.name(), replica);
@@ -484,6 +499,10 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 			return;
 		}
 		executor.schedule(() -> {
+			if (this.probes.get(probe.node().name()) != probe) {
+				// the replica left the node set: its probes end
+				return;
+			}
 			try {
 				probe(probe);
 			}
@@ -516,6 +535,48 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.scheduler != null;
+	}
+
+	/**
+	 * Probes replicas that join from their first moment (they are out of rotation until a
+	 * probe finds them healthy), and forgets those that leave.
+	 */
+	private final class Membership implements DatabaseNodes.MembershipListener {
+
+		@Override
+		public void nodeAdded(DataSourceNode replica) {
+			NodeProbe probe = new NodeProbe(replica, ReplicaHealthMonitor.this.settings.probeTimeout());
+			synchronized (ReplicaHealthMonitor.this.publishLock) {
+				ReplicaHealthMonitor.this.health.put(replica.name(), NodeHealth.unknown(replica));
+				ReplicaHealthMonitor.this.probes.put(replica.name(), probe);
+				ReplicaHealthMonitor.this.snapshot = buildSnapshot();
+			}
+			if (ReplicaHealthMonitor.this.scheduler instanceof ScheduledThreadPoolExecutor executor) {
+				executor.setCorePoolSize(Math.max(executor.getCorePoolSize(), ReplicaHealthMonitor.this.probes.size()));
+			}
+			schedule(probe, 0);
+			logger.info(replica.name() + " (" + replica.maskedUrl() + ") joined: out of rotation until a probe finds it"
+					+ " healthy");
+		}
+
+		@Override
+		public void nodeRemoved(DataSourceNode replica) {
+			NodeProbe probe;
+			synchronized (ReplicaHealthMonitor.this.publishLock) {
+				probe = ReplicaHealthMonitor.this.probes.remove(replica.name());
+				ReplicaHealthMonitor.this.health.remove(replica.name());
+				ReplicaHealthMonitor.this.drained.remove(replica.name());
+				ReplicaHealthMonitor.this.failureReportedAt.remove(replica.name());
+				ReplicaHealthMonitor.this.snapshot = buildSnapshot();
+			}
+			if (probe != null) {
+				synchronized (probe) {
+					probe.close();
+				}
+			}
+			logger.info(replica.name() + " left the replicas");
+		}
+
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.replicarouter.routing;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * How many connections the router bound to each node, for each reason, and how often it
@@ -12,7 +13,10 @@ public final class RoutingStatistics {
 
 	private static final RoutingReason[] REASONS = RoutingReason.values();
 
-	private final Map<DataSourceNode, LongAdder[]> counts = new IdentityHashMap<>();
+	/**
+	 * Replaced, never modified, when replicas join: reads of the hot path take no lock.
+	 */
+	private volatile Map<DataSourceNode, LongAdder[]> counts = new IdentityHashMap<>();
 
 	private final LongAdder connectionRetries = new LongAdder();
 
@@ -28,13 +32,38 @@ public final class RoutingStatistics {
 	 * @param nodes the nodes
 	 */
 	public RoutingStatistics(DatabaseNodes nodes) {
+		Map<DataSourceNode, LongAdder[]> counts = new IdentityHashMap<>();
 		for (DataSourceNode node : nodes.all()) {
-			LongAdder[] adders = new LongAdder[REASONS.length];
-			for (int i = 0; i < adders.length; i++) {
-				adders[i] = new LongAdder();
-			}
-			this.counts.put(node, adders);
+			counts.put(node, adders());
 		}
+		this.counts = counts;
+		nodes.addMembershipListener(new DatabaseNodes.MembershipListener() {
+
+			@Override
+			public void nodeAdded(DataSourceNode replica) {
+				update((copy) -> copy.put(replica, adders()));
+			}
+
+			@Override
+			public void nodeRemoved(DataSourceNode replica) {
+				update((copy) -> copy.remove(replica));
+			}
+
+		});
+	}
+
+	private synchronized void update(Consumer<Map<DataSourceNode, LongAdder[]>> change) {
+		Map<DataSourceNode, LongAdder[]> copy = new IdentityHashMap<>(this.counts);
+		change.accept(copy);
+		this.counts = copy;
+	}
+
+	private static LongAdder[] adders() {
+		LongAdder[] adders = new LongAdder[REASONS.length];
+		for (int i = 0; i < adders.length; i++) {
+			adders[i] = new LongAdder();
+		}
+		return adders;
 	}
 
 	void record(DataSourceNode node, RoutingReason reason) {

@@ -62,4 +62,17 @@ class JdbcUrlsTests {
 		assertThat(JdbcUrls.mask(null)).isEmpty();
 	}
 
+	@Test
+	void withServerKeepsTheDatabaseAndParametersButNotTheChoiceAmongHosts() {
+		assertThat(JdbcUrls.withServer("jdbc:postgresql://pg-0:5432,pg-1:5432/app?targetServerType=primary&ssl=true"
+				+ "&loadBalanceHosts=true&hostRecheckSeconds=2&ApplicationName=shop", "10.0.0.7", 6432))
+			.isEqualTo("jdbc:postgresql://10.0.0.7:6432/app?ssl=true&ApplicationName=shop");
+		assertThat(JdbcUrls.withServer("jdbc:postgresql://pg-0/app", "pg-2", 5433))
+			.isEqualTo("jdbc:postgresql://pg-2:5433/app");
+		assertThat(JdbcUrls.withServer("jdbc:postgresql:app?sslmode=require", "::1", 5432))
+			.isEqualTo("jdbc:postgresql://[::1]:5432/app?sslmode=require");
+		assertThat(JdbcUrls.withServer("jdbc:postgresql://pg-0:5432?targetServerType=primary", "pg-1", 5432))
+			.isEqualTo("jdbc:postgresql://pg-1:5432/");
+	}
+
 }

@@ -10,6 +10,8 @@ import io.replicarouter.pgbouncer.PgBouncerPoolsMonitor;
 import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 
+import io.replicarouter.topology.TopologySource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,8 +38,9 @@ public final class ReplicaRouterHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("replication")
 	@ConditionalOnMissingBean(name = "replicationHealthIndicator")
-	ReplicationHealthIndicator replicationHealthIndicator(ReplicaHealthMonitor monitor) {
-		return new ReplicationHealthIndicator(monitor);
+	ReplicationHealthIndicator replicationHealthIndicator(ReplicaHealthMonitor monitor,
+			ObjectProvider<TopologySource> topology) {
+		return new ReplicationHealthIndicator(monitor, topology.getIfAvailable());
 	}
 
 	@Bean

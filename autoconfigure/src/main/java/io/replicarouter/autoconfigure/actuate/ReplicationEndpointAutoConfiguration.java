@@ -14,6 +14,8 @@ import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.ReplicaSelector;
 import io.replicarouter.routing.RoutingStatistics;
 
+import io.replicarouter.topology.TopologySource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -36,7 +38,7 @@ public final class ReplicationEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicationEndpoint replicationEndpoint(ReplicaHealthMonitor monitor, DatabaseNodes nodes,
 			RoutingStatistics statistics, ReplicaSelector selector, ObjectProvider<PoolSaturationMonitor> pools, ReplicaRouterProperties properties,
-			ReplicaHealthProperties health, ConsistencyProperties consistency) {
+			ReplicaHealthProperties health, ConsistencyProperties consistency, ObjectProvider<TopologySource> topology) {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		boolean builtIn = selector.getClass() == properties.getBalancing().createSelector().getClass();
 		settings.put("balancing", builtIn ? properties.getBalancing().name().toLowerCase().replace('_', '-')
@@ -72,7 +74,8 @@ public final class ReplicationEndpointAutoConfiguration {
 			settings.put("maxLagBytes", properties.getMaxLagBytes().toBytes());
 		}
 		settings.put("probeIntervalMs", health.getProbeInterval().toMillis());
-		return new ReplicationEndpoint(monitor, nodes, statistics, pools.getIfAvailable(), settings);
+		return new ReplicationEndpoint(monitor, nodes, statistics, pools.getIfAvailable(), settings,
+				topology.getIfAvailable());
 	}
 
 }

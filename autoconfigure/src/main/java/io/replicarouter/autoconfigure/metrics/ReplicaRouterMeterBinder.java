@@ -1,7 +1,13 @@
 package io.replicarouter.autoconfigure.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.replicarouter.replica.NodeHealth;
@@ -10,6 +16,7 @@ import io.replicarouter.replica.PoolSaturationMonitor;
 import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.RoutingReason;
 import io.replicarouter.routing.RoutingStatistics;
 import org.jspecify.annotations.Nullable;
@@ -56,17 +63,27 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		RoutingStatistics statistics = this.statistics;
+		Map<DataSourceNode, List<Meter>> nodeMeters = new ConcurrentHashMap<>();
 		for (DataSourceNode node : this.nodes.all()) {
-			for (RoutingReason reason : RoutingReason.values()) {
-				FunctionCounter.builder("replica.router.routing", statistics, (stats) -> stats.count(node, reason))
-					.description("Connections bound to a node, by reason")
-					.tag("target", node.name())
-					.tag("reason", reason.name().toLowerCase())
-					.tag("zone", (node.zone() != null) ? node.zone() : "none")
-					.tag("group", node.group())
-					.register(registry);
-			}
+			nodeMeters.put(node, bindNode(registry, node));
 		}
+		// Replicas a topology source adds or retires while the application runs.
+		this.nodes.addMembershipListener(new DatabaseNodes.MembershipListener() {
+
+			@Override
+			public void nodeAdded(DataSourceNode replica) {
+				nodeMeters.put(replica, bindNode(registry, replica));
+			}
+
+			@Override
+			public void nodeRemoved(DataSourceNode replica) {
+				List<Meter> meters = nodeMeters.remove(replica);
+				if (meters != null) {
+					meters.forEach(registry::remove);
+				}
+			}
+
+		});
 		DataSourceNode primary = this.nodes.primary();
 		FunctionCounter.builder("replica.router.fallbacks", statistics,
 				(stats) -> stats.count(primary, RoutingReason.FALLBACK))
@@ -90,38 +107,54 @@ class ReplicaRouterMeterBinder implements MeterBinder {
 		FunctionCounter.builder("replica.router.busy.skips", statistics, RoutingStatistics::busySkips)
 			.description("Reads that skipped a replica whose pool had no free connection in time (it stays in rotation)")
 			.register(registry);
-		for (DataSourceNode replica : this.nodes.replicas()) {
-			String name = replica.name();
-			Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
-				.description("Replication lag of a replica at the last probe")
-				.baseUnit("seconds")
-				.tag("replica", name)
-				.register(registry);
-			Gauge.builder("replica.router.replica.lag.bytes", this.monitor,
-					(monitor) -> lagBytes(monitor.health(name)))
-				.description("WAL a replica still had to replay at the last probe")
-				.baseUnit("bytes")
-				.tag("replica", name)
-				.register(registry);
-			Gauge.builder("replica.router.replica.eligible", this.monitor,
-					(monitor) -> eligible(monitor.health(name)))
-				.description("Whether a replica is in rotation (1) or not (0)")
-				.tag("replica", name)
-				.register(registry);
-		}
 		Gauge.builder("replica.router.primary.available", this.monitor,
 				(monitor) -> (monitor.primaryHealth().state() == NodeState.UP) ? 1 : 0)
 			.description("Whether the primary takes writes (1) or not (0)")
 			.register(registry);
+	}
+
+	/**
+	 * The meters of one node: its routing counts, and for a replica its lag and rotation.
+	 */
+	private List<Meter> bindNode(MeterRegistry registry, DataSourceNode node) {
+		List<Meter> meters = new ArrayList<>();
+		for (RoutingReason reason : RoutingReason.values()) {
+			meters.add(FunctionCounter
+				.builder("replica.router.routing", this.statistics, (stats) -> stats.count(node, reason))
+				.description("Connections bound to a node, by reason")
+				.tag("target", node.name())
+				.tag("reason", reason.name().toLowerCase())
+				.tag("zone", (node.zone() != null) ? node.zone() : "none")
+				.tag("group", node.group())
+				.register(registry));
+		}
+		if (node.role() == NodeRole.REPLICA) {
+			String name = node.name();
+			meters.add(Gauge.builder("replica.router.replica.lag", this.monitor, (monitor) -> lagSeconds(monitor.health(name)))
+				.description("Replication lag of a replica at the last probe")
+				.baseUnit("seconds")
+				.tag("replica", name)
+				.register(registry));
+			meters.add(Gauge
+				.builder("replica.router.replica.lag.bytes", this.monitor, (monitor) -> lagBytes(monitor.health(name)))
+				.description("WAL a replica still had to replay at the last probe")
+				.baseUnit("bytes")
+				.tag("replica", name)
+				.register(registry));
+			meters.add(Gauge
+				.builder("replica.router.replica.eligible", this.monitor, (monitor) -> eligible(monitor.health(name)))
+				.description("Whether a replica is in rotation (1) or not (0)")
+				.tag("replica", name)
+				.register(registry));
+		}
 		PoolSaturationMonitor saturation = this.pools;
 		if (saturation != null) {
-			for (DataSourceNode node : this.nodes.all()) {
-				Gauge.builder("replica.router.pool.saturated", saturation, (pools) -> saturated(pools, node.name()))
-					.description("Whether a node's pool is saturated (1) or not (0)")
-					.tag("pool", node.name())
-					.register(registry);
-			}
+			meters.add(Gauge.builder("replica.router.pool.saturated", saturation, (pools) -> saturated(pools, node.name()))
+				.description("Whether a node's pool is saturated (1) or not (0)")
+				.tag("pool", node.name())
+				.register(registry));
 		}
+		return meters;
 	}
 
 	private static double lagSeconds(@Nullable NodeHealth health) {
