@@ -171,8 +171,10 @@ public final class ReplicaRouterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicaRouterInitializer replicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary,
-			ObjectProvider<RoutingTopology> topology, ObjectProvider<DataSource> dataSources) {
-		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources);
+			ObjectProvider<RoutingTopology> topology, ObjectProvider<DataSource> dataSources,
+			ReplicaRouterSettings settings) {
+		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources,
+				settings.router().getReplicas().size());
 	}
 
 	@Bean

@@ -25,6 +25,8 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 
 	private final DatabaseNodes nodes;
 
+	private final int configuredReplicas;
+
 	private final PrimarySource primary;
 
 	private final ObjectProvider<RoutingTopology> topology;
@@ -32,7 +34,8 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	private final ObjectProvider<DataSource> dataSources;
 
 	ReplicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary, ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<DataSource> dataSources) {
+			ObjectProvider<DataSource> dataSources, int configuredReplicas) {
+		this.configuredReplicas = configuredReplicas;
 		this.nodes = nodes;
 		this.primary = primary;
 		this.topology = topology;
@@ -43,7 +46,12 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		warnIfWeak(this.nodes.primary(), this.primary.property());
 		for (int index = 0; index < this.nodes.replicas().size(); index++) {
-			warnIfWeak(this.nodes.replicas().get(index), ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url");
+			// The configured replicas come first; members of a topology source (Patroni) take
+			// spring.datasource.url with the member's host.
+			String property = (index < this.configuredReplicas)
+					? ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url"
+					: "spring.datasource.url (for member " + this.nodes.replicas().get(index).name() + ")";
+			warnIfWeak(this.nodes.replicas().get(index), property);
 		}
 		if (this.topology.getIfAvailable() instanceof ReplicaHealthMonitor monitor) {
 			// Read-only statements waiting on a node that stopped answering fail now, not
