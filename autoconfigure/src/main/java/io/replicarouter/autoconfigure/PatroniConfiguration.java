@@ -50,7 +50,14 @@ class PatroniConfiguration {
 					"it names '" + bundle + "' but no SSL bundles are configured",
 					"Define the bundle under spring.ssl.bundle.jks." + bundle + " or spring.ssl.bundle.pem." + bundle + ".");
 		}
-		return bundles.getBundle(bundle).createSslContext();
+		try {
+			return bundles.getBundle(bundle).createSslContext();
+		}
+		catch (org.springframework.boot.ssl.NoSuchSslBundleException ex) {
+			throw new InvalidReplicaRouterConfigurationException(PatroniProperties.PREFIX + ".ssl.bundle",
+					"no SSL bundle is named '" + bundle + "'", "Define it under spring.ssl.bundle.jks." + bundle
+							+ " or spring.ssl.bundle.pem." + bundle + ", or name a bundle that exists.");
+		}
 	}
 
 	@Bean
