@@ -2,7 +2,6 @@ package io.replicarouter.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.topology.TopologySource;
+import io.replicarouter.topology.patroni.ClusterAnswers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,14 +74,7 @@ class PatroniTlsTests {
 		this.server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.setHttpsConfigurator(new HttpsConfigurator(context));
 		this.server.createContext("/cluster", (exchange) -> {
-			byte[] body = ("{\"members\": [{\"name\": \"pg0\", \"role\": \"leader\", \"state\": \"running\", "
-					+ "\"host\": \"127.0.0.1\", \"port\": 1}, {\"name\": \"pg1\", \"role\": \"replica\", "
-					+ "\"state\": \"running\", \"host\": \"127.0.0.1\", \"port\": 2}]}")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+			ClusterAnswers.respond(exchange, ClusterAnswers.leaderAndOneReplica());
 		});
 		this.server.start();
 	}

@@ -1,9 +1,7 @@
 package io.replicarouter.autoconfigure;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,6 +10,7 @@ import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.topology.LeaderDataSource;
 import io.replicarouter.topology.StaticTopologySource;
 import io.replicarouter.topology.TopologySource;
+import io.replicarouter.topology.patroni.ClusterAnswers;
 import io.replicarouter.topology.patroni.PatroniTopologySource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,14 +50,7 @@ class PatroniWiringTests {
 	void start() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/cluster", (exchange) -> {
-			byte[] body = ("{\"members\": [{\"name\": \"pg0\", \"role\": \"leader\", \"state\": \"running\", "
-					+ "\"host\": \"127.0.0.1\", \"port\": 1, \"timeline\": 2}, {\"name\": \"pg1\", \"role\": "
-					+ "\"replica\", \"state\": \"streaming\", \"host\": \"127.0.0.1\", \"port\": 2, \"lag\": 0}]}")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+			ClusterAnswers.respond(exchange, ClusterAnswers.leaderAndOneReplica());
 		});
 		this.server.start();
 	}

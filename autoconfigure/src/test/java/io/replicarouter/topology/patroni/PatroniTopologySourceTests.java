@@ -1,10 +1,8 @@
 package io.replicarouter.topology.patroni;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,12 +52,7 @@ class PatroniTopologySourceTests {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/cluster", (exchange) -> {
 			this.authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
-			String body = this.cluster.get();
-			byte[] bytes = (body != null) ? body.getBytes(StandardCharsets.UTF_8) : new byte[0];
-			exchange.sendResponseHeaders((body != null) ? 200 : 503, (bytes.length > 0) ? bytes.length : -1);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(bytes);
-			}
+			ClusterAnswers.respond(exchange, this.cluster.get());
 		});
 		this.server.start();
 		this.primaryPool = new HikariDataSource();
