@@ -77,19 +77,8 @@ final class NodePools {
 		String name = ReplicaRouterProperties.nodeName(replica, index);
 		ReplicaPool own = new ReplicaPool(name, Objects.requireNonNull(replica.getUrl()), replica.getUsername(), replica.getPassword(),
 				replica.getHikari(), ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].hikari");
-		// TLS parameters come from the primary actually in use, credentials from
-		// spring.datasource.*, also when the application brings its own primary.
-		String primaryUrl = this.settings.primary().url();
-		Connection inherited = new Connection((primaryUrl != null) ? primaryUrl : this.primary.url(),
-				this.primary.username(), this.primary.password(), this.primary.driverClassName());
-		ReplicaRouterProperties.Timeouts timeouts = this.settings.router().getTimeouts();
-		Duration statement = (replica.getTimeouts().getStatement() != null) ? replica.getTimeouts().getStatement()
-				: timeouts.getStatement();
-		HikariDataSource pool = this.factory.createReplica(own, inherited,
-				new Timeouts(timeouts.getConnect(), timeouts.getSocket(), timeouts.getBorrow(), statement));
-		StatementTimeouts.reconcile(pool, statement, this.settings.pgBouncer().isEnabled(),
-				ReplicaRouterProperties.PREFIX + ".timeouts.statement");
-		return prepare(pool, name, NodeRole.REPLICA);
+		Duration statement = replica.getTimeouts().getStatement();
+		return replica(own, (statement != null) ? statement : this.settings.router().getTimeouts().getStatement());
 	}
 
 	/**
@@ -101,17 +90,26 @@ final class NodePools {
 	 * @return the customized pool
 	 */
 	HikariDataSource member(String name, String url) {
-		ReplicaPool own = new ReplicaPool(name, url, null, null, java.util.Map.of(),
-				PatroniProperties.PREFIX + " member " + name);
+		return replica(new ReplicaPool(name, url, null, null, java.util.Map.of(),
+				PatroniProperties.PREFIX + " member " + name), this.settings.router().getTimeouts().getStatement());
+	}
+
+	/**
+	 * A replica's pool: its own settings over those inherited from the primary, with the
+	 * replica timeouts.
+	 */
+	private HikariDataSource replica(ReplicaPool own, Duration statement) {
+		// TLS parameters come from the primary actually in use, credentials from
+		// spring.datasource.*, also when the application brings its own primary.
 		String primaryUrl = this.settings.primary().url();
 		Connection inherited = new Connection((primaryUrl != null) ? primaryUrl : this.primary.url(),
 				this.primary.username(), this.primary.password(), this.primary.driverClassName());
 		ReplicaRouterProperties.Timeouts timeouts = this.settings.router().getTimeouts();
-		HikariDataSource pool = this.factory.createReplica(own, inherited, new Timeouts(timeouts.getConnect(),
-				timeouts.getSocket(), timeouts.getBorrow(), timeouts.getStatement()));
-		StatementTimeouts.reconcile(pool, timeouts.getStatement(), this.settings.pgBouncer().isEnabled(),
+		HikariDataSource pool = this.factory.createReplica(own, inherited,
+				new Timeouts(timeouts.getConnect(), timeouts.getSocket(), timeouts.getBorrow(), statement));
+		StatementTimeouts.reconcile(pool, statement, this.settings.pgBouncer().isEnabled(),
 				ReplicaRouterProperties.PREFIX + ".timeouts.statement");
-		return prepare(pool, name, NodeRole.REPLICA);
+		return prepare(pool, own.name(), NodeRole.REPLICA);
 	}
 
 	private HikariDataSource prepare(HikariDataSource pool, String name, NodeRole role) {

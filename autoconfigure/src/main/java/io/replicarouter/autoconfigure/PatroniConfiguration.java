@@ -14,7 +14,10 @@ import io.replicarouter.topology.patroni.PatroniClient;
 import io.replicarouter.topology.patroni.PatroniTopologySource;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -110,19 +113,18 @@ class PatroniConfiguration {
 
 	}
 
-	static final class PatroniMonitorBinding implements org.springframework.beans.factory.SmartInitializingSingleton,
-			org.springframework.beans.factory.BeanFactoryAware {
+	static final class PatroniMonitorBinding implements SmartInitializingSingleton, BeanFactoryAware {
 
-		private org.springframework.beans.factory.@Nullable BeanFactory beanFactory;
+		private @Nullable BeanFactory beanFactory;
 
 		@Override
-		public void setBeanFactory(org.springframework.beans.factory.BeanFactory beanFactory) {
+		public void setBeanFactory(BeanFactory beanFactory) {
 			this.beanFactory = beanFactory;
 		}
 
 		@Override
 		public void afterSingletonsInstantiated() {
-			org.springframework.beans.factory.BeanFactory factory = Objects.requireNonNull(this.beanFactory);
+			BeanFactory factory = Objects.requireNonNull(this.beanFactory);
 			PatroniTopologySource source = factory.getBeanProvider(PatroniTopologySource.class).getIfAvailable();
 			ReplicaHealthMonitor monitor = factory.getBeanProvider(ReplicaHealthMonitor.class).getIfAvailable();
 			if (source == null || monitor == null) {

@@ -85,7 +85,8 @@ class StatusPageIT {
 				.contains("data-node=\"replica-2\" data-state=\"up\"")
 				.contains("data-node=\"primary\" data-state=\"up\"")
 				.contains("DEGRADED")
-				.contains("behind the primary (max-lag 1000 ms");
+				.contains("behind the primary (max-lag 1000 ms")
+				.contains("topology static (spring.datasource.url and replica-router.replicas)");
 			Path screenshot = Path.of("target", "status-lagging.png").toAbsolutePath();
 			Files.deleteIfExists(screenshot);
 			chromium("--screenshot=" + screenshot, "--window-size=1280,720", base + "/status.html");

@@ -31,6 +31,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
@@ -386,15 +387,7 @@ public final class PatroniTopologySource implements TopologySource, SmartLifecyc
 	}
 
 	private static @Nullable HikariDataSource unwrapHikari(DataSource dataSource) {
-		if (dataSource instanceof HikariDataSource hikari) {
-			return hikari;
-		}
-		try {
-			return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
-		}
-		catch (java.sql.SQLException ex) {
-			return null;
-		}
+		return DataSourceUnwrapper.unwrap(dataSource, HikariDataSource.class);
 	}
 
 	/**
