@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.observation.ObservationRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterProperties.Replica;
 import io.replicarouter.consistency.ConsistencyMode;
 import io.replicarouter.consistency.ScopedConsistencyGuard;
@@ -31,6 +32,7 @@ import io.replicarouter.routing.ReplicaRoutingDataSource;
 import io.replicarouter.routing.ReplicaSelector;
 import io.replicarouter.routing.RoutingStatistics;
 import io.replicarouter.routing.RoutingTopology;
+import io.replicarouter.routing.observation.RoutingObservationConvention;
 import io.replicarouter.topology.StaticTopologySource;
 import io.replicarouter.topology.TopologySource;
 import io.replicarouter.topology.patroni.PatroniTopologySource;
@@ -309,8 +311,12 @@ public final class ReplicaRouterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ReplicaRoutingDataSource.class)
 		ReplicaRoutingDataSource dataSource(DatabaseNodes nodes, RoutingTopology topology, ReplicaSelector selector,
-				ConsistencyGuard consistency, ReplicaRouterProperties properties, RoutingStatistics statistics) {
-			return router(nodes, topology, selector, consistency, properties, statistics);
+				ConsistencyGuard consistency, ReplicaRouterProperties properties, RoutingStatistics statistics,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<RoutingObservationConvention> observationConvention) {
+			ReplicaRoutingDataSource router = router(nodes, topology, selector, consistency, properties, statistics);
+			observe(router, observationRegistry, observationConvention);
+			return router;
 		}
 
 	}
@@ -330,10 +336,24 @@ public final class ReplicaRouterAutoConfiguration {
 		@ConditionalOnMissingBean(ReplicaRoutingDataSource.class)
 		ReplicaRoutingDataSource replicaRouterDataSource(DatabaseNodes nodes, RoutingTopology topology,
 				ReplicaSelector selector, ConsistencyGuard consistency, ReplicaRouterProperties properties,
-				RoutingStatistics statistics) {
-			return router(nodes, topology, selector, consistency, properties, statistics);
+				RoutingStatistics statistics, ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<RoutingObservationConvention> observationConvention) {
+			ReplicaRoutingDataSource router = router(nodes, topology, selector, consistency, properties, statistics);
+			observe(router, observationRegistry, observationConvention);
+			return router;
 		}
 
+	}
+
+	/**
+	 * Observe routing decisions where the application has an {@link ObservationRegistry}
+	 * (Boot makes one with Micrometer's observation support); otherwise nothing is observed,
+	 * at no cost.
+	 */
+	private static void observe(ReplicaRoutingDataSource router, ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<RoutingObservationConvention> convention) {
+		registry.ifAvailable(router::setObservationRegistry);
+		router.setObservationConvention(convention.getIfAvailable());
 	}
 
 	private static int fallbackMaxConcurrency(ReplicaRouterProperties properties, DatabaseNodes nodes) {

@@ -2,6 +2,7 @@ package io.replicarouter.routing;
 
 import java.sql.Connection;
 
+import io.micrometer.observation.Observation;
 import io.replicarouter.WalPosition;
 
 /**
@@ -17,16 +18,34 @@ import io.replicarouter.WalPosition;
  * {@link WalPosition#CURRENT} on the primary
  * @param mayWrite whether the work may write on the primary (read-write work, or work in
  * auto-commit mode, there), so that its end is recorded for read-your-writes
+ * @param observation the observation of the binding, stopped when it is released;
+ * {@link Observation#NOOP} when nothing observes
  */
 record Binding(Connection connection, DataSourceNode node, RoutingReason reason, WalPosition position,
-		boolean mayWrite) {
+		boolean mayWrite, Observation observation) {
+
+	Binding(Connection connection, DataSourceNode node, RoutingReason reason, WalPosition position,
+			boolean mayWrite) {
+		this(connection, node, reason, position, mayWrite, Observation.NOOP);
+	}
 
 	/**
 	 * Return this binding for work that may write.
 	 * @return the binding
 	 */
 	Binding forWorkThatMayWrite() {
-		return this.mayWrite ? this : new Binding(this.connection, this.node, this.reason, this.position, true);
+		return this.mayWrite ? this
+				: new Binding(this.connection, this.node, this.reason, this.position, true, this.observation);
+	}
+
+	/**
+	 * Return this binding, observed by the given observation.
+	 * @param observation the observation
+	 * @return the binding
+	 */
+	Binding observedBy(Observation observation) {
+		return observation.isNoop() ? this
+				: new Binding(this.connection, this.node, this.reason, this.position, this.mayWrite, observation);
 	}
 
 }

@@ -75,7 +75,7 @@ public final class ReadOnlyTransactionRetryInterceptor implements MethodIntercep
 	private @Nullable Object invokeWithRetries(MethodInvocation invocation, ProxyMethodInvocation proxyInvocation,
 			RoutingThreadState state) throws Throwable {
 		for (int attempt = 1;; attempt++) {
-			RoutingTrace trace = RoutingTrace.start();
+			RoutingTrace trace = RoutingTrace.start(attempt);
 			try {
 				// Each attempt proceeds on a fresh copy of the untouched invocation: a copy made
 				// after proceeding would skip the interceptors after this one, the transaction

@@ -13,7 +13,10 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.replicarouter.WalPosition;
+import io.replicarouter.routing.observation.RoutingObservationConvention;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
@@ -91,6 +94,14 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile @Nullable ConnectionDefaults connectionDefaults;
 
+	private volatile BindingObservations observations = BindingObservations.NONE;
+
+	/**
+	 * Whether any replica is in a group other than the default: only then do binding
+	 * observations name the group.
+	 */
+	private final boolean grouped;
+
 	/**
 	 * Create a routing data source.
 	 * @param nodes the primary and the replicas
@@ -125,9 +136,10 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		this.nodes = nodes;
 		this.topology = topology;
 		this.selector = selector;
-		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics, nodes.replicas()
+		this.grouped = nodes.replicas()
 			.stream()
-			.anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.group())));
+			.anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.group()));
+		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics, this.grouped);
 		this.primaryAccess = new PrimaryAccess(nodes.primary(), topology);
 		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
@@ -347,12 +359,24 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	Binding acquire(boolean readOnly, boolean autoCommit, int isolation) throws SQLException {
 		RoutingReason requested = reason(readOnly, autoCommit, isolation);
-		Binding binding = (route(requested) == NodeRole.REPLICA) ? read(requested) : primary(requested);
+		NodeRole route = route(requested);
+		Observation observation = this.observations.start(route, requested,
+				(this.grouped && route == NodeRole.REPLICA) ? ReplicaSetDataSource.currentGroup() : null);
+		Binding binding;
+		try {
+			binding = (route == NodeRole.REPLICA) ? read(requested) : primary(requested);
+		}
+		catch (SQLException | RuntimeException | Error ex) {
+			BindingObservations.failed(observation, ex);
+			throw ex;
+		}
 		if (binding.node().role() == NodeRole.PRIMARY && (requested == RoutingReason.READ_WRITE
 				|| requested == RoutingReason.NON_TRANSACTIONAL_READ)) {
 			// Work that may write (auto-commit work too); its end is recorded for read-your-writes.
 			binding = binding.forWorkThatMayWrite();
 		}
+		BindingObservations.bound(observation, binding);
+		binding = binding.observedBy(observation);
 		RoutingThreadState.current().bound(binding.node(), binding.reason(), binding.position());
 		this.statistics.record(binding.node(), binding.reason());
 		this.inUse.add(binding.node(), binding.reason(), binding.connection());
@@ -369,6 +393,44 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 				&& binding.node().role() == NodeRole.PRIMARY) {
 			this.fallbackLimit.release();
 		}
+		binding.observation().stop();
+	}
+
+	/**
+	 * Observe every routed connection binding in the given registry: one
+	 * {@link io.replicarouter.routing.observation.RoutingObservationDocumentation#CONNECTION_BINDING}
+	 * observation per unit of work, a child of the observation current when it asks for a
+	 * connection (the web request's, say). Default {@link ObservationRegistry#NOOP}:
+	 * nothing is observed, at no cost.
+	 * @param registry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry registry) {
+		this.observations = new BindingObservations(registry, this.observations.convention());
+	}
+
+	/**
+	 * Return the registry routing decisions are observed in.
+	 * @return the registry, {@link ObservationRegistry#NOOP} when none is
+	 */
+	public ObservationRegistry getObservationRegistry() {
+		return this.observations.registry();
+	}
+
+	/**
+	 * Return the convention of the binding observations the application chose.
+	 * @return the convention, {@code null} for the default
+	 */
+	public @Nullable RoutingObservationConvention getObservationConvention() {
+		return this.observations.convention();
+	}
+
+	/**
+	 * Replace the default convention of the binding observations.
+	 * @param convention the convention, {@code null} for
+	 * {@link io.replicarouter.routing.observation.DefaultRoutingObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable RoutingObservationConvention convention) {
+		this.observations = new BindingObservations(this.observations.registry(), convention);
 	}
 
 	/**

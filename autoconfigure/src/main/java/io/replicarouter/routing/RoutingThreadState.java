@@ -79,6 +79,16 @@ final class RoutingThreadState {
 	}
 
 	/**
+	 * Return whether work on this thread runs again after a node failed under an earlier
+	 * attempt.
+	 * @return whether it is a retry
+	 */
+	boolean isRetry() {
+		RoutingTrace active = this.trace;
+		return active != null && active.isRetry();
+	}
+
+	/**
 	 * Record that a connection was bound on this thread.
 	 * @param node the node
 	 * @param reason why

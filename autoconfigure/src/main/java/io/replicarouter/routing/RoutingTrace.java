@@ -23,14 +23,22 @@ final class RoutingTrace {
 
 	private final @Nullable RoutingTrace previous;
 
-	private RoutingTrace(RoutingThreadState state, @Nullable RoutingTrace previous) {
+	private final boolean retry;
+
+	private RoutingTrace(RoutingThreadState state, @Nullable RoutingTrace previous, boolean retry) {
 		this.state = state;
 		this.previous = previous;
+		this.retry = retry || (previous != null && previous.retry);
 	}
 
-	static RoutingTrace start() {
+	/**
+	 * Start tracing an attempt of a piece of work on this thread.
+	 * @param attempt the attempt, 1 for the first
+	 * @return the trace
+	 */
+	static RoutingTrace start(int attempt) {
 		RoutingThreadState state = RoutingThreadState.current();
-		RoutingTrace trace = new RoutingTrace(state, state.trace);
+		RoutingTrace trace = new RoutingTrace(state, state.trace, attempt > 1);
 		state.trace = trace;
 		return trace;
 	}
@@ -80,6 +88,14 @@ final class RoutingTrace {
 	 */
 	boolean boundForWriting() {
 		return this.boundForWriting;
+	}
+
+	/**
+	 * Return whether the traced work, or work it runs in, is an attempt after the first.
+	 * @return whether it runs again
+	 */
+	boolean isRetry() {
+		return this.retry;
 	}
 
 	List<DataSourceNode> nodes() {

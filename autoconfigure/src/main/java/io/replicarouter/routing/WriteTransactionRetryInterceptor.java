@@ -76,7 +76,7 @@ public final class WriteTransactionRetryInterceptor implements MethodInterceptor
 			return invocation.proceed();
 		}
 		for (int attempt = 1;; attempt++) {
-			RoutingTrace trace = RoutingTrace.start();
+			RoutingTrace trace = RoutingTrace.start(attempt);
 			try {
 				// A fresh copy of the untouched invocation, so that the transaction interceptor
 				// after this one runs again: each attempt is a new transaction.
