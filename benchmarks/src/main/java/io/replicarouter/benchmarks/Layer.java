@@ -24,6 +24,14 @@ public enum Layer {
 	ROUTER_NONE("replica-router, consistency none"),
 
 	/**
+	 * replica-router with its defaults in an application with an observation registry that
+	 * times every observation (as Boot's actuator does): what observing each binding costs.
+	 * {@link #ROUTER} has no registry, as an application without Micrometer's observation
+	 * support.
+	 */
+	ROUTER_OBSERVED("replica-router, defaults, bindings observed (timer per binding)"),
+
+	/**
 	 * (d) Spring's {@code LazyConnectionDataSourceProxy} with a read-only data source: what
 	 * a user would write by hand.
 	 */

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PostgresBenchmark {
 
-	@Param({ "BASELINE", "ROUTER", "ROUTER_NONE", "LAZY_PROXY", "SHARDING_SPHERE", "AWS_WRAPPER" })
+	@Param({ "BASELINE", "ROUTER", "ROUTER_NONE", "ROUTER_OBSERVED", "LAZY_PROXY", "SHARDING_SPHERE", "AWS_WRAPPER" })
 	public Layer layer;
 
 	private PostgresReplicationCluster cluster;

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class StubDriverBenchmark {
 
-	@Param({ "BASELINE", "ROUTER", "ROUTER_NONE", "LAZY_PROXY", "SHARDING_SPHERE", "AWS_WRAPPER" })
+	@Param({ "BASELINE", "ROUTER", "ROUTER_NONE", "ROUTER_OBSERVED", "LAZY_PROXY", "SHARDING_SPHERE", "AWS_WRAPPER" })
 	public Layer layer;
 
 	private Target target;

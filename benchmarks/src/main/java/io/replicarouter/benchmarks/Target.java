@@ -9,6 +9,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
 import io.replicarouter.benchmarks.stub.StubDriver;
 import io.replicarouter.replica.ReplicaHealthMonitor;
@@ -24,6 +27,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -78,6 +83,7 @@ public final class Target implements AutoCloseable {
 			case BASELINE -> baseline(nodes);
 			case ROUTER -> router(layer, nodes, "lsn");
 			case ROUTER_NONE -> router(layer, nodes, "none");
+			case ROUTER_OBSERVED -> router(layer, nodes, "lsn");
 			case LAZY_PROXY -> lazyProxy(nodes);
 			case SHARDING_SPHERE -> shardingSphere(nodes);
 			case AWS_WRAPPER -> awsWrapper(nodes);
@@ -192,7 +198,9 @@ public final class Target implements AutoCloseable {
 		arguments.add("--replica-router.replicas[0].url=" + nodes.replicaUrl());
 		arguments.add("--replica-router.consistency.mode=" + consistencyMode);
 		arguments.add("--logging.level.root=WARN");
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(RouterApplication.class)
+		Class<?> application = (layer == Layer.ROUTER_OBSERVED) ? ObservedRouterApplication.class
+				: RouterApplication.class;
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
@@ -264,6 +272,24 @@ public final class Target implements AutoCloseable {
 			DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 			JdbcTemplateAutoConfiguration.class })
 	static class RouterApplication {
+
+	}
+
+	/**
+	 * {@link RouterApplication} with an {@link ObservationRegistry} that times each
+	 * observation in a meter registry, as Boot's actuator sets one up: every routed
+	 * connection binding is observed.
+	 */
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@Import(RouterApplication.class)
+	static class ObservedRouterApplication {
+
+		@Bean
+		ObservationRegistry observationRegistry() {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+			return registry;
+		}
 
 	}
 
