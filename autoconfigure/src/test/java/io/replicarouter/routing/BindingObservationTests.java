@@ -80,7 +80,7 @@ class BindingObservationTests {
 		assertThat(context.getName()).isEqualTo(DefaultRoutingObservationConvention.NAME);
 		assertThat(context.getContextualName()).isEqualTo("replica-router replica");
 		assertThat(context.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(KeyValue.of("route", "replica"),
-				KeyValue.of("node", "replica-1"), KeyValue.of("reason", "read-only"), KeyValue.of("retry", "false"));
+				KeyValue.of("node", "replica-1"), KeyValue.of("reason", "read_only"), KeyValue.of("retry", "false"));
 		assertThat(context.getHighCardinalityKeyValues()).isEmpty();
 	}
 
@@ -95,7 +95,7 @@ class BindingObservationTests {
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues()).contains(
 					KeyValue.of("route", "primary"), KeyValue.of("node", "primary"),
-					KeyValue.of("reason", "read-write")));
+					KeyValue.of("reason", "read_write")));
 	}
 
 	@Test
@@ -112,7 +112,7 @@ class BindingObservationTests {
 		});
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues())
-				.contains(KeyValue.of("route", "primary"), KeyValue.of("reason", "primary-read")));
+				.contains(KeyValue.of("route", "primary"), KeyValue.of("reason", "primary_read")));
 	}
 
 	@Test
@@ -137,7 +137,7 @@ class BindingObservationTests {
 		assertThat(this.handler.stopped).singleElement().satisfies((context) -> {
 			assertThat(context.getError()).isInstanceOf(SQLException.class);
 			assertThat(context.getLowCardinalityKeyValues()).contains(KeyValue.of("route", "replica"),
-					KeyValue.of("node", "none"), KeyValue.of("reason", "read-only"));
+					KeyValue.of("node", "none"), KeyValue.of("reason", "read_only"));
 		});
 	}
 
@@ -210,6 +210,20 @@ class BindingObservationTests {
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues())
 				.contains(KeyValue.of("zone", "eu-1"), KeyValue.of("node", "replica-1")));
+	}
+
+	@Test
+	void aPredicateOfTheRegistryTurnsTheObservationOff() throws SQLException {
+		// What Boot's management.observations.enable.replica.router.binding=false sets up.
+		this.registry.observationConfig()
+			.observationPredicate((name, context) -> !name.startsWith(DefaultRoutingObservationConvention.NAME));
+		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
+		try (Connection connection = router.getConnection()) {
+			connection.setReadOnly(true);
+			connection.createStatement();
+		}
+		assertThat(this.handler.started).isEmpty();
+		assertThat(this.handler.stopped).isEmpty();
 	}
 
 	@Test

@@ -57,12 +57,13 @@ public class DefaultRoutingObservationConvention implements RoutingObservationCo
 
 	/**
 	 * The reason as a key value: the {@link io.replicarouter.routing.RoutingReason} in
-	 * lower case with dashes, for example {@code read-only} or {@code consistency}.
+	 * lower case, for example {@code read_only} or {@code consistency}, as the
+	 * {@code replica.router.routing} counter tags it.
 	 * @param context the context
 	 * @return the value
 	 */
 	protected String reason(RoutingObservationContext context) {
-		return context.getReason().name().toLowerCase(Locale.ROOT).replace('_', '-');
+		return context.getReason().name().toLowerCase(Locale.ROOT);
 	}
 
 }

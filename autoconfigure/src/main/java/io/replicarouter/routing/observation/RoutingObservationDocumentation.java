@@ -55,10 +55,11 @@ public enum RoutingObservationDocumentation implements ObservationDocumentation 
 		},
 
 		/**
-		 * Why the work runs there: {@code read-write}, {@code read-only},
-		 * {@code primary-read} (pinned), {@code consistency} (read-your-writes),
-		 * {@code fallback}, {@code primary-share}, {@code serializable-read} or
-		 * {@code non-transactional-read}.
+		 * Why the work runs there: {@code read_write}, {@code read_only},
+		 * {@code primary_read} (pinned), {@code consistency} (read-your-writes),
+		 * {@code fallback}, {@code primary_share}, {@code serializable_read} or
+		 * {@code non_transactional_read}: the values of the {@code replica.router.routing}
+		 * counter's {@code reason} tag.
 		 */
 		REASON {
 			@Override

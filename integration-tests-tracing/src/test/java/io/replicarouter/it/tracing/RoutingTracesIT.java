@@ -83,7 +83,7 @@ class RoutingTracesIT {
 			assertThat(write.getName()).isEqualTo("replica-router primary");
 			assertThat(write.getAttributes().get(ROUTE)).isEqualTo("primary");
 			assertThat(write.getAttributes().get(NODE)).isEqualTo("primary");
-			assertThat(write.getAttributes().get(REASON)).isEqualTo("read-write");
+			assertThat(write.getAttributes().get(REASON)).isEqualTo("read_write");
 			SpanData read = trace.binding(1);
 			// Read-your-writes: the read runs on the replica once it has replayed the write,
 			// within consistency.max-wait; otherwise on the primary, and the span says why.
@@ -91,7 +91,7 @@ class RoutingTracesIT {
 				assertThat(read.getName()).isEqualTo("replica-router replica");
 				assertThat(read.getAttributes().get(ROUTE)).isEqualTo("replica");
 				assertThat(read.getAttributes().get(NODE)).isEqualTo("replica-1");
-				assertThat(read.getAttributes().get(REASON)).isEqualTo("read-only");
+				assertThat(read.getAttributes().get(REASON)).isEqualTo("read_only");
 				sawReplica = true;
 			}
 			else {
@@ -108,7 +108,7 @@ class RoutingTracesIT {
 		extension.cluster().replica(0).setReplayDelay(Duration.ofSeconds(3));
 		Trace trace = writeThenRead(1000, 7);
 		assertThat(trace.readPort()).isEqualTo(extension.cluster().primary().port());
-		assertThat(trace.binding(0).getAttributes().get(REASON)).isEqualTo("read-write");
+		assertThat(trace.binding(0).getAttributes().get(REASON)).isEqualTo("read_write");
 		SpanData read = trace.binding(1);
 		assertThat(read.getAttributes().get(ROUTE)).isEqualTo("primary");
 		assertThat(read.getAttributes().get(NODE)).isEqualTo("primary");
