@@ -196,7 +196,8 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterSettings settings) {
 		return new StartupNodeCheck(monitor, settings.router().isFailFast(), settings.primary().settings(),
-				ReplicaRouterProperties.PREFIX + ".replicas");
+				ReplicaRouterProperties.PREFIX + ".replicas", settings.router().getReplicas().size(),
+				settings.services().stream().map(ServiceReplica::description).toList());
 	}
 
 	@Bean

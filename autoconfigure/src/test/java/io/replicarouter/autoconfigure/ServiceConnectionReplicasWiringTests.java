@@ -129,6 +129,21 @@ class ServiceConnectionReplicasWiringTests {
 			});
 	}
 
+	@Test
+	void anUnreachableReplicaOfConnectionDetailsIsReportedUnderItsBean() {
+		this.runner.withPropertyValues("replica-router.fail-fast=true")
+			.withBean("replicaDetails", ReplicaConnectionDetails.class,
+					() -> details("jdbc:postgresql://127.0.0.1:2/app", null, REPLICA_PASSWORD, null))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("replica-1 (jdbc:postgresql://127.0.0.1:2/app) is unreachable")
+					.hasMessageContaining("Check ReplicaConnectionDetails bean 'replicaDetails'")
+					.hasMessageNotContaining("replica-router.replicas[0]")
+					.hasMessageNotContaining(REPLICA_PASSWORD);
+			});
+	}
+
 	static ReplicaConnectionDetails details(String url, @Nullable String username, @Nullable String password,
 			@Nullable String name) {
 		return new ReplicaConnectionDetails() {
