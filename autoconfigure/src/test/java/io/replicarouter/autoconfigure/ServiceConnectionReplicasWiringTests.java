@@ -1,6 +1,7 @@
 package io.replicarouter.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.replicarouter.replica.ReplicaHealthMonitor;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
@@ -48,6 +49,10 @@ class ServiceConnectionReplicasWiringTests {
 				assertThat(pool.getUsername()).isEqualTo("app");
 				assertThat(pool.getPassword()).isEqualTo(PRIMARY_PASSWORD);
 				assertThat(context.getBean(DatabaseNodes.class).replicas()).hasSize(1);
+				assertThat(context.getBean(ReplicaHealthMonitor.class).replicaHealth())
+					.as("probed, so in health, the endpoint and metrics like any replica")
+					.extracting((health) -> health.node().name())
+					.containsExactly("replica-1");
 			});
 	}
 
