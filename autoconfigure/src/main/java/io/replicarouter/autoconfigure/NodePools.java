@@ -1,6 +1,7 @@
 package io.replicarouter.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -19,7 +20,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * The factory of the pool beans: {@code replicaRouterPrimaryDataSource} (when the starter
- * builds the primary's pool) and {@code replicaRouterReplica<i>DataSource}. Each pool is
+ * builds the primary's pool) and {@code replicaRouterReplica<i>DataSource}, for a
+ * configured replica or one of a {@link ReplicaConnectionDetails} bean. Each pool is
  * built from validated settings, then handed to every {@link ReplicaRouterPoolCustomizer}
  * in {@link ObjectProvider#orderedStream()} order, before it is returned as a bean and
  * so before it can open a connection.
@@ -82,6 +84,21 @@ final class NodePools {
 	}
 
 	/**
+	 * Build the pool of a replica declared by a {@link ReplicaConnectionDetails} bean, with
+	 * its URL and credentials (the primary's when it has none) and the settings every
+	 * replica inherits.
+	 * @param index the replica's position among all replicas
+	 * @param details its connection details
+	 * @return the unstarted, customized pool
+	 */
+	HikariDataSource serviceReplica(int index, ReplicaConnectionDetails details) {
+		ServiceReplica replica = new ServiceReplica("", index, details);
+		return replica(new ReplicaPool(replica.nodeName(), details.getJdbcUrl(), details.getUsername(),
+				details.getPassword(), Map.of(), "ReplicaConnectionDetails of " + replica.nodeName()),
+				this.settings.router().getTimeouts().getStatement());
+	}
+
+	/**
 	 * Build the pool of a member a topology source reports, with the settings every
 	 * replica inherits (credentials and Hikari settings of the primary, the replica
 	 * timeouts).
@@ -90,7 +107,7 @@ final class NodePools {
 	 * @return the customized pool
 	 */
 	HikariDataSource member(String name, String url) {
-		return replica(new ReplicaPool(name, url, null, null, java.util.Map.of(),
+		return replica(new ReplicaPool(name, url, null, null, Map.of(),
 				PatroniProperties.PREFIX + " member " + name), this.settings.router().getTimeouts().getStatement());
 	}
 

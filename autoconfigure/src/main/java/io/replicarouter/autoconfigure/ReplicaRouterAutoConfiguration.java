@@ -72,11 +72,17 @@ import org.springframework.util.unit.DataSize;
  * pool built from {@code spring.datasource.*} (see {@link ApplicationDataSources} for the
  * rule).
  * <p>
- * Backs off when no replica is configured, when {@code replica-router.enabled=false}, or
+ * Every {@link ReplicaConnectionDetails} bean (a {@code @ServiceConnection} container or a
+ * Docker Compose service named {@value ReplicaConnectionDetails#CONNECTION_NAME}) is one
+ * more replica, after the configured ones; its connection details are registered by Boot's
+ * {@code ServiceConnectionAutoConfiguration}, which therefore runs first.
+ * <p>
+ * Backs off when no replica is configured or declared, when {@code replica-router.enabled=false}, or
  * when the application defines several DataSource beans: the application then behaves
  * exactly like plain Boot.
  */
-@AutoConfiguration(before = { DataSourceAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class })
+@AutoConfiguration(before = { DataSourceAutoConfiguration.class, DataSourceInitializationAutoConfiguration.class },
+		afterName = "org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration")
 @ConditionalOnClass({ DataSource.class, HikariDataSource.class, JdbcConnectionDetails.class })
 @ConditionalOnBooleanProperty(name = "replica-router.enabled", matchIfMissing = true)
 @Conditional({ OnReplicasConfiguredCondition.class, ApplicationDataSources.AtMostOne.class })
@@ -91,8 +97,9 @@ public final class ReplicaRouterAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicaRouterSettings replicaRouterSettings(ReplicaRouterProperties properties,
 			ReplicaHealthProperties healthProperties, ConsistencyProperties consistency, PgBouncerProperties pgBouncer,
-			PatroniProperties patroni, PrimarySource primary) {
-		return ReplicaRouterSettings.validated(properties, healthProperties, consistency, pgBouncer, patroni, primary);
+			PatroniProperties patroni, PrimarySource primary, ListableBeanFactory beanFactory) {
+		return ReplicaRouterSettings.validated(properties, healthProperties, consistency, pgBouncer, patroni, primary,
+				ServiceReplica.find(beanFactory, properties.getReplicas().size()));
 	}
 
 	@Bean(ReplicaPoolsRegistrar.NODE_POOLS)
@@ -129,7 +136,8 @@ public final class ReplicaRouterAutoConfiguration {
 	}
 
 	/**
-	 * The nodes: the primary's DataSource and every replica's pool, all beans of their own.
+	 * The nodes: the primary's DataSource and every replica's pool, all beans of their own:
+	 * the configured replicas, then those of connection details.
 	 * Spring closes those beans; this object must not close them first.
 	 */
 	@Bean(destroyMethod = "")
@@ -152,6 +160,13 @@ public final class ReplicaRouterAutoConfiguration {
 					: Objects.requireNonNull(replica.getUrl());
 			replicas.add(new DataSourceNode(ReplicaRouterProperties.nodeName(replica, index), NodeRole.REPLICA, pool,
 					url, replica.getWeight(), replica.getZone(), replica.getGroup()));
+		}
+		for (ServiceReplica service : settings.services()) {
+			DataSource pool = beanFactory.getBean(ReplicaPoolsRegistrar.beanName(service.index()), DataSource.class);
+			HikariDataSource hikari = PrimarySource.hikari(pool);
+			String url = (hikari != null && hikari.getJdbcUrl() != null) ? hikari.getJdbcUrl()
+					: service.details().getJdbcUrl();
+			replicas.add(new DataSourceNode(service.nodeName(), NodeRole.REPLICA, pool, url, 1));
 		}
 		PatroniTopologySource source = patroni.getIfAvailable();
 		if (source == null) {
@@ -176,14 +191,15 @@ public final class ReplicaRouterAutoConfiguration {
 			ObjectProvider<RoutingTopology> topology, ObjectProvider<DataSource> dataSources,
 			ReplicaRouterSettings settings) {
 		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources,
-				settings.router().getReplicas().size());
+				settings.router().getReplicas().size(), settings.services());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterSettings settings) {
 		return new StartupNodeCheck(monitor, settings.router().isFailFast(), settings.primary().settings(),
-				ReplicaRouterProperties.PREFIX + ".replicas");
+				ReplicaRouterProperties.PREFIX + ".replicas", settings.router().getReplicas().size(),
+				settings.services().stream().map(ServiceReplica::description).toList());
 	}
 
 	@Bean

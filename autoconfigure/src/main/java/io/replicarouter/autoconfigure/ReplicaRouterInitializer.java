@@ -1,5 +1,6 @@
 package io.replicarouter.autoconfigure;
 
+import java.util.List;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -27,6 +28,8 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 
 	private final int configuredReplicas;
 
+	private final List<ServiceReplica> serviceReplicas;
+
 	private final PrimarySource primary;
 
 	private final ObjectProvider<RoutingTopology> topology;
@@ -34,8 +37,9 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	private final ObjectProvider<DataSource> dataSources;
 
 	ReplicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary, ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<DataSource> dataSources, int configuredReplicas) {
+			ObjectProvider<DataSource> dataSources, int configuredReplicas, List<ServiceReplica> serviceReplicas) {
 		this.configuredReplicas = configuredReplicas;
+		this.serviceReplicas = serviceReplicas;
 		this.nodes = nodes;
 		this.primary = primary;
 		this.topology = topology;
@@ -46,12 +50,7 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		warnIfWeak(this.nodes.primary(), this.primary.property());
 		for (int index = 0; index < this.nodes.replicas().size(); index++) {
-			// The configured replicas come first; members of a topology source (Patroni) take
-			// spring.datasource.url with the member's host.
-			String property = (index < this.configuredReplicas)
-					? ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url"
-					: "spring.datasource.url (for member " + this.nodes.replicas().get(index).name() + ")";
-			warnIfWeak(this.nodes.replicas().get(index), property);
+			warnIfWeak(this.nodes.replicas().get(index), property(index));
 		}
 		if (this.topology.getIfAvailable() instanceof ReplicaHealthMonitor monitor) {
 			// Read-only statements waiting on a node that stopped answering fail now, not
@@ -64,6 +63,21 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 				.ifPresent((router) -> monitor
 					.onNodeStoppedAnswering((node) -> router.abortConnectionsInUse(node, Runnable::run)));
 		}
+	}
+
+	/**
+	 * What sets the URL of a replica: the configured replicas come first, then those of
+	 * connection details; members of a topology source (Patroni) take
+	 * spring.datasource.url with the member's host.
+	 */
+	private String property(int index) {
+		if (index < this.configuredReplicas) {
+			return ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url";
+		}
+		if (index < this.configuredReplicas + this.serviceReplicas.size()) {
+			return this.serviceReplicas.get(index - this.configuredReplicas).description();
+		}
+		return "spring.datasource.url (for member " + this.nodes.replicas().get(index).name() + ")";
 	}
 
 	private static void warnIfWeak(DataSourceNode node, String property) {

@@ -1,5 +1,7 @@
 package io.replicarouter.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -13,10 +15,12 @@ import org.springframework.util.StringUtils;
  * @param pgBouncer {@code replica-router.pgbouncer.*}
  * @param patroni {@code replica-router.patroni.*}
  * @param primary where the primary comes from
+ * @param services the replicas of {@link ReplicaConnectionDetails} beans, after those of
+ * {@code replica-router.replicas}
  */
 record ReplicaRouterSettings(ReplicaRouterProperties router, ReplicaHealthProperties health,
 		ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PatroniProperties patroni,
-		PrimarySource primary) {
+		PrimarySource primary, List<ServiceReplica> services) {
 
 	/**
 	 * Check the settings and return them.
@@ -24,9 +28,9 @@ record ReplicaRouterSettings(ReplicaRouterProperties router, ReplicaHealthProper
 	 */
 	static ReplicaRouterSettings validated(ReplicaRouterProperties router, ReplicaHealthProperties health,
 			ConsistencyProperties consistency, PgBouncerProperties pgBouncer, PatroniProperties patroni,
-			PrimarySource primary) {
+			PrimarySource primary, List<ServiceReplica> services) {
 		ReplicaRouterSettings settings = new ReplicaRouterSettings(router, health, consistency, pgBouncer, patroni,
-				primary);
+				primary, List.copyOf(services));
 		SettingsValidator.validate(settings);
 		return settings;
 	}

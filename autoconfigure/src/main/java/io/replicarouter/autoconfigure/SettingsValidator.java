@@ -50,19 +50,26 @@ public final class SettingsValidator {
 			validate(settings.patroni(), settings.primary(), problems);
 		}
 		validatePrimary(settings.primary(), problems);
-		validateReplicas(settings.router(), settings.primary(), problems);
-		validateGroups(settings.router(), problems);
+		Set<String> names = validateReplicas(settings.router(), settings.primary(), problems);
+		validateServiceReplicas(settings.services(), settings.primary(), names, problems);
+		validateGroups(settings.router(), !settings.services().isEmpty(), problems);
 		problems.throwIfAny();
 	}
 
 	/**
-	 * Replica groups: valid names, at least one replica in the default group (ordinary
+	 * Replica groups (replicas of connection details are in the default group): valid
+	 * names, at least one replica in the default group (ordinary
 	 * reads would otherwise all run on the primary), a replica in every group that has
 	 * settings, and fallbacks that name what exists without going round in circles.
 	 */
-	private static void validateGroups(ReplicaRouterProperties router, ConfigurationProblems problems) {
+	private static void validateGroups(ReplicaRouterProperties router, boolean serviceReplicas,
+			ConfigurationProblems problems) {
 		String prefix = ReplicaRouterProperties.PREFIX;
 		Set<String> groups = new java.util.TreeSet<>();
+		if (serviceReplicas) {
+			// replicas of connection details are in the default group
+			groups.add(io.replicarouter.routing.DataSourceNode.DEFAULT_GROUP);
+		}
 		for (int index = 0; index < router.getReplicas().size(); index++) {
 			String group = router.getReplicas().get(index).getGroup();
 			if (group == null || !VALID_NAME.matcher(group).matches()) {
@@ -267,7 +274,7 @@ public final class SettingsValidator {
 		}
 	}
 
-	private static void validateReplicas(ReplicaRouterProperties properties, PrimarySource primary,
+	private static Set<String> validateReplicas(ReplicaRouterProperties properties, PrimarySource primary,
 			ConfigurationProblems problems) {
 		String primaryUrl = primary.url();
 		Set<String> names = new HashSet<>();
@@ -324,6 +331,48 @@ public final class SettingsValidator {
 				problems.add(property + ".hikari", "it holds a setting Hikari does not accept (" + rootMessage(ex) + ")",
 						"Use the keys of spring.datasource.hikari.*, for example maximum-pool-size or "
 								+ "connection-timeout.");
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Replicas of {@link ReplicaConnectionDetails} beans: the checks of a configured
+	 * replica's URL and name, reported under the bean's name.
+	 */
+	private static void validateServiceReplicas(List<ServiceReplica> services, PrimarySource primary,
+			Set<String> names, ConfigurationProblems problems) {
+		String primaryUrl = primary.url();
+		for (ServiceReplica replica : services) {
+			String property = replica.description();
+			String url = replica.details().getJdbcUrl();
+			if (!StringUtils.hasText(url)) {
+				problems.add(property, "its JDBC URL is empty", "Give it the replica's JDBC URL.");
+			}
+			else if (!JdbcUrls.isPostgresql(url)) {
+				problems.add(property, "'" + JdbcUrls.mask(url) + "' is not a PostgreSQL JDBC URL",
+						"Declare a PostgreSQL streaming replica as a service connection named '"
+								+ ReplicaConnectionDetails.CONNECTION_NAME + "'.");
+			}
+			else if (JdbcUrls.hasUserInfo(url)) {
+				problems.add(property, userInfoProblem(url), "Give the credentials as its username and password.");
+			}
+			else if (primaryUrl != null && sameEndpoint(url, primaryUrl)) {
+				problems.add(property,
+						"it names the same server and database as " + primary.property() + ", so reads would not be "
+								+ "offloaded and a read-only transaction would run on the primary as if on a replica",
+						"Point it at a streaming replica of the primary.");
+			}
+			String name = replica.name();
+			if (!VALID_NAME.matcher(name).matches()) {
+				problems.add(property, "its name '" + name
+						+ "' contains characters other than letters, digits, '.', '_' and '-'",
+						"Use a short name such as 'replica-1'.");
+			}
+			if (!names.add(name)) {
+				problems.add(property, "another replica is already named '" + name + "'",
+						"Give every replica a unique name; a replica without one is named after its 1-based "
+								+ "position among all replicas, configured ones first.");
 			}
 		}
 	}

@@ -28,6 +28,10 @@ public class StartupNodeCheck implements SmartLifecycle {
 
 	private final String replicasPrefix;
 
+	private final int configuredReplicas;
+
+	private final List<String> declaredReplicas;
+
 	private volatile boolean running;
 
 	/**
@@ -42,10 +46,28 @@ public class StartupNodeCheck implements SmartLifecycle {
 	 */
 	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast, String primarySettings,
 			String replicasPrefix) {
+		this(monitor, failFast, primarySettings, replicasPrefix, Integer.MAX_VALUE, List.of());
+	}
+
+	/**
+	 * Create a check for configured replicas followed by replicas declared otherwise.
+	 * @param monitor the monitor whose first probes are checked
+	 * @param failFast whether a problem fails startup
+	 * @param primarySettings where the primary is configured, for messages
+	 * @param replicasPrefix the property that lists the configured replicas, such as
+	 * {@code replica-router.replicas}
+	 * @param configuredReplicas how many replicas that property lists, the first ones
+	 * @param declaredReplicas for messages, a description of each replica that follows
+	 * them, such as "ReplicaConnectionDetails bean 'x'"
+	 */
+	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast, String primarySettings,
+			String replicasPrefix, int configuredReplicas, List<String> declaredReplicas) {
 		this.monitor = monitor;
 		this.failFast = failFast;
 		this.primarySettings = primarySettings;
 		this.replicasPrefix = replicasPrefix;
+		this.configuredReplicas = configuredReplicas;
+		this.declaredReplicas = List.copyOf(declaredReplicas);
 	}
 
 	@Override
@@ -59,7 +81,7 @@ public class StartupNodeCheck implements SmartLifecycle {
 		}
 		List<NodeHealth> replicas = this.monitor.replicaHealth();
 		for (int index = 0; index < replicas.size(); index++) {
-			String problem = problem(replicas.get(index), this.replicasPrefix + "[" + index + "]");
+			String problem = problem(replicas.get(index), replicaSettings(index));
 			if (problem != null) {
 				problems.add(problem);
 			}
@@ -78,6 +100,18 @@ public class StartupNodeCheck implements SmartLifecycle {
 			logger.warn(problem + " The application starts anyway (replica-router.fail-fast=false): the replica is"
 					+ " out of rotation and is probed until it is healthy, then joins.");
 		}
+	}
+
+	/**
+	 * Where a replica is configured: its property prefix, or the description of a replica
+	 * declared otherwise.
+	 */
+	private String replicaSettings(int index) {
+		int declared = index - this.configuredReplicas;
+		if (declared >= 0 && declared < this.declaredReplicas.size()) {
+			return this.declaredReplicas.get(declared);
+		}
+		return this.replicasPrefix + "[" + index + "]";
 	}
 
 	private static @Nullable String problem(NodeHealth health, String prefix) {
