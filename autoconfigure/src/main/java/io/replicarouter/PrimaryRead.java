@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Pins the database work of the annotated method, or of every method of the annotated
  * class, to the primary, even inside a {@code @Transactional(readOnly = true)}
@@ -20,6 +22,10 @@ import java.lang.annotation.Target;
  * method joins and that already runs on a replica keeps its connection; start the
  * transaction inside the annotated method (or annotate the outer method) instead. The
  * annotation may be used as a meta-annotation.
+ * <p>
+ * Meta-annotated with {@link Reflective}: AOT processing registers the annotated methods
+ * and classes of beans for reflection, so that the annotation is found on them in a native
+ * image. The annotation is read, never synthesized: it needs no proxy hint.
  *
  * @see io.replicarouter.routing.PrimaryReads
  */
@@ -27,6 +33,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
+@Reflective
 public @interface PrimaryRead {
 
 }

@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Sends the reads of the annotated method, or of every method of the annotated class, to a
  * replica group ({@link #group()}), and says how stale they may be: a replica whose
@@ -32,6 +34,10 @@ import java.lang.annotation.Target;
  * &#64;Transactional(readOnly = true)
  * public Page&lt;Product&gt; catalogPage(Pageable page) { ... }
  * </pre>
+ * <p>
+ * Meta-annotated with {@link Reflective}: AOT processing registers the annotated methods
+ * and classes of beans for reflection, so that the annotation is found on them in a native
+ * image. The annotation is read, never synthesized: it needs no proxy hint.
  *
  * @see io.replicarouter.routing.ReplicaReads
  */
@@ -39,6 +45,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
+@Reflective
 public @interface ReplicaRead {
 
 	/**

@@ -2,12 +2,17 @@ package io.replicarouter.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -15,6 +20,13 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +51,70 @@ class ConfigurationReferenceTests {
 		List<String> undescribed = JsonPath.parse(metadata())
 			.read("$.properties[?(@.name =~ /replica-router\\..*/ && !@.description)].name");
 		assertThat(undescribed).isEmpty();
+	}
+
+	/**
+	 * Keys outside {@code replica-router.*} that the auto-configurations read: each health
+	 * indicator's {@code management.health.<name>.enabled} and the names of boolean and
+	 * property conditions. Each has metadata with a description, a type and a default, the
+	 * starter's own (for its health indicators) or Boot's (for Boot's keys it honours).
+	 */
+	@Test
+	void everyKeyReadOutsideTheStartersPrefixIsDescribed() throws IOException {
+		Set<String> keys = new TreeSet<>();
+		for (String name : autoConfigurations()) {
+			collectForeignKeys(ClassUtils.resolveClassName(name, getClass().getClassLoader()), keys);
+		}
+		assertThat(keys).contains("management.health.replication.enabled", "management.health.routing.enabled",
+				"management.health.connection-pools.enabled");
+		List<Map<String, Object>> described = new ArrayList<>();
+		for (URL url : Collections.list(getClass().getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			try (InputStream input = url.openStream()) {
+				described.addAll(JsonPath.parse(input).read("$.properties[*]"));
+			}
+		}
+		for (String key : keys) {
+			assertThat(described).as(key)
+				.anySatisfy((property) -> assertThat(property).containsEntry("name", key)
+					.containsKeys("description", "type", "defaultValue"));
+		}
+	}
+
+	private static List<String> autoConfigurations() throws IOException {
+		String imports = new String(ConfigurationReferenceTests.class
+			.getResourceAsStream("/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+			.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		return imports.lines().map(String::strip).filter((line) -> !line.isEmpty() && !line.startsWith("#")).toList();
+	}
+
+	private static void collectForeignKeys(Class<?> type, Set<String> keys) {
+		collectForeignKeys((AnnotatedElement) type, keys);
+		for (Method method : type.getDeclaredMethods()) {
+			collectForeignKeys(method, keys);
+		}
+		for (Class<?> nested : type.getDeclaredClasses()) {
+			collectForeignKeys(nested, keys);
+		}
+	}
+
+	private static void collectForeignKeys(AnnotatedElement element, Set<String> keys) {
+		MergedAnnotations annotations = MergedAnnotations.from(element);
+		annotations.stream(ConditionalOnEnabledHealthIndicator.class)
+			.forEach((indicator) -> keys.add("management.health." + indicator.getString("value") + ".enabled"));
+		annotations.stream(ConditionalOnBooleanProperty.class)
+			.forEach((condition) -> addForeign(condition, keys));
+		annotations.stream(ConditionalOnProperty.class).forEach((condition) -> addForeign(condition, keys));
+	}
+
+	private static void addForeign(MergedAnnotation<?> condition, Set<String> keys) {
+		String prefix = condition.getString("prefix");
+		for (String name : condition.getStringArray("name")) {
+			String key = prefix.isEmpty() ? name : prefix + "." + name;
+			if (!key.startsWith("replica-router.")) {
+				keys.add(key);
+			}
+		}
 	}
 
 	private static Set<String> documentedKeys() throws IOException {

@@ -26,6 +26,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -128,12 +129,21 @@ public final class ReplicaRouterCacheAutoConfiguration {
 	}
 
 	/**
-	 * Serves Boot's Redis cache manager's caches as {@code RoutingAwareCache}s.
+	 * Serves Boot's Redis cache manager's caches as {@code RoutingAwareCache}s. Its bean
+	 * type is the proxy's class, so that AOT processing generates that class at build time.
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static BeanPostProcessor replicaRouterCacheManagerDecorator(ObjectProvider<CacheCounters> counters) {
-		return new BeanPostProcessor() {
+		return new SmartInstantiationAwareBeanPostProcessor() {
+			@Override
+			public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
+				if (beanClass == RedisCacheManager.class && beanName.equals("cacheManager")) {
+					return RoutingAwareCacheManagers.proxyClass(RedisCacheManager.class, beanClass.getClassLoader());
+				}
+				return beanClass;
+			}
+
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 				if (bean instanceof RedisCacheManager manager && beanName.equals("cacheManager")
