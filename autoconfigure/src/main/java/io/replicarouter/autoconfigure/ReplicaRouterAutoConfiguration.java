@@ -151,7 +151,7 @@ public final class ReplicaRouterAutoConfiguration {
 		String primaryUrl = (primaryPool != null && primaryPool.getJdbcUrl() != null) ? primaryPool.getJdbcUrl()
 				: Objects.requireNonNullElse(settings.primary().url(), "(URL not known)");
 		DataSourceNode primaryNode = new DataSourceNode(primaryName, NodeRole.PRIMARY, primary, primaryUrl, 1);
-		AotReplicaPools.check(beanFactory, settings.router().getReplicas().size());
+		AotReplicaPools.check(beanFactory, settings.router().getReplicas().size() + settings.services().size());
 		List<DataSourceNode> replicas = new ArrayList<>();
 		for (int index = 0; index < settings.router().getReplicas().size(); index++) {
 			Replica replica = settings.router().getReplicas().get(index);
