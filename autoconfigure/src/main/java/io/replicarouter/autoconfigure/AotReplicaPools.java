@@ -31,12 +31,23 @@ final class AotReplicaPools {
 			built++;
 		}
 		if (built != configured) {
-			throw new InvalidReplicaRouterConfigurationException(ReplicaRouterProperties.PREFIX + ".replicas",
-					configured + " replica(s) are configured, but the application was AOT-processed with " + built
-							+ " (the replica pools are fixed when spring-boot:process-aot runs)",
-					"Give replica-router.replicas as many entries at build time as at run time, "
-							+ "or run without spring.aot.enabled");
+			throw mismatch(configured, String.valueOf(built));
 		}
+	}
+
+	/**
+	 * The failure of an application started with other replicas than it was AOT-processed
+	 * with.
+	 * @param configured the number of replicas configured now
+	 * @param built how many pools the AOT processing built
+	 * @return the exception
+	 */
+	static InvalidReplicaRouterConfigurationException mismatch(int configured, String built) {
+		return new InvalidReplicaRouterConfigurationException(ReplicaRouterProperties.PREFIX + ".replicas",
+				configured + " replica(s) are configured, but the application was AOT-processed with " + built
+						+ " (the replica pools are fixed when spring-boot:process-aot runs)",
+				"Give replica-router.replicas as many entries at build time as at run time, "
+						+ "or run without spring.aot.enabled");
 	}
 
 }

@@ -75,6 +75,10 @@ final class NodePools {
 	 * @return the unstarted, customized pool
 	 */
 	HikariDataSource replica(int index) {
+		if (index >= this.settings.router().getReplicas().size()) {
+			// Only a pool bean registered by AOT processing can outnumber the configured replicas.
+			throw AotReplicaPools.mismatch(this.settings.router().getReplicas().size(), "at least " + (index + 1));
+		}
 		Replica replica = this.settings.router().getReplicas().get(index);
 		String name = ReplicaRouterProperties.nodeName(replica, index);
 		ReplicaPool own = new ReplicaPool(name, Objects.requireNonNull(replica.getUrl()), replica.getUsername(), replica.getPassword(),
