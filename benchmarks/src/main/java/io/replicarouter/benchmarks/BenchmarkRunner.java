@@ -99,7 +99,7 @@ public final class BenchmarkRunner {
 			});
 		}
 		if (settings.compareWith() != null) {
-			part("Issue 15: this build vs " + settings.compareWith() + ", back to back", failures, report, () -> {
+			part("This build vs " + settings.compareWith() + ", back to back", failures, report, () -> {
 				try (PostgresReplicationCluster cluster = PostgresReplicationCluster.builder().replicas(1).build().start()) {
 					cluster.awaitReplication();
 					report.comparison(JarComparison.run(settings.compareWith(), settings, Nodes.of(cluster),

@@ -415,7 +415,7 @@ final class Report {
 				.append("the capacity replicas add.\n");
 		}
 		if (this.comparison != null) {
-			out.append("\n## This build vs an older one (issue 15), back to back\n\n");
+			out.append("\n## This build vs an older one, back to back\n\n");
 			out.append("Older build: `").append(this.comparison.oldJar()).append("`. Order: ")
 				.append(this.comparison.order())
 				.append(". Same JMH settings, one thread; each build in its own JVMs with its own replica-router and ")
