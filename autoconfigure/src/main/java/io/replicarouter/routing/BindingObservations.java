@@ -28,6 +28,14 @@ final class BindingObservations {
 		this.convention = convention;
 	}
 
+	/**
+	 * Return whether bindings may be observed: a registry with a handler is set.
+	 * @return whether to start observations
+	 */
+	boolean isActive() {
+		return !this.registry.isNoop();
+	}
+
 	ObservationRegistry registry() {
 		return this.registry;
 	}

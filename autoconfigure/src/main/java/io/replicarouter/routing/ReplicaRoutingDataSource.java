@@ -359,28 +359,45 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	Binding acquire(boolean readOnly, boolean autoCommit, int isolation) throws SQLException {
 		RoutingReason requested = reason(readOnly, autoCommit, isolation);
-		NodeRole route = route(requested);
-		Observation observation = this.observations.start(route, requested,
-				(this.grouped && route == NodeRole.REPLICA) ? ReplicaSetDataSource.currentGroup() : null);
-		Binding binding;
-		try {
-			binding = (route == NodeRole.REPLICA) ? read(requested) : primary(requested);
-		}
-		catch (SQLException | RuntimeException | Error ex) {
-			BindingObservations.failed(observation, ex);
-			throw ex;
-		}
+		BindingObservations observations = this.observations;
+		return observations.isActive() ? observed(observations, requested) : bind(requested);
+	}
+
+	/**
+	 * Decide, take the connection and record the binding.
+	 */
+	private Binding bind(RoutingReason requested) throws SQLException {
+		Binding binding = (route(requested) == NodeRole.REPLICA) ? read(requested) : primary(requested);
 		if (binding.node().role() == NodeRole.PRIMARY && (requested == RoutingReason.READ_WRITE
 				|| requested == RoutingReason.NON_TRANSACTIONAL_READ)) {
 			// Work that may write (auto-commit work too); its end is recorded for read-your-writes.
 			binding = binding.forWorkThatMayWrite();
 		}
-		BindingObservations.bound(observation, binding);
-		binding = binding.observedBy(observation);
 		RoutingThreadState.current().bound(binding.node(), binding.reason(), binding.position());
 		this.statistics.record(binding.node(), binding.reason());
 		this.inUse.add(binding.node(), binding.reason(), binding.connection());
 		return binding;
+	}
+
+	/**
+	 * {@link #bind} inside an observation, started before the decision so that it covers
+	 * the wait for a connection. Apart from the unobserved path, which stays as small as it
+	 * was.
+	 */
+	private Binding observed(BindingObservations observations, RoutingReason requested) throws SQLException {
+		NodeRole route = route(requested);
+		Observation observation = observations.start(route, requested,
+				(this.grouped && route == NodeRole.REPLICA) ? ReplicaSetDataSource.currentGroup() : null);
+		Binding binding;
+		try {
+			binding = bind(requested);
+		}
+		catch (SQLException | RuntimeException | Error ex) {
+			BindingObservations.failed(observation, ex);
+			throw ex;
+		}
+		BindingObservations.bound(observation, binding);
+		return binding.observedBy(observation);
 	}
 
 	/**

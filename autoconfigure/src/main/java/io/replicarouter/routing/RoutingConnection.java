@@ -335,10 +335,22 @@ final class RoutingConnection extends BindingOnUseConnection {
 		if (!(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
 			throw ex;
 		}
-		RoutingThreadState.current().connectionLost();
+		connectionLost(ex);
 		DataSourceNode bound = node();
 		if (bound != null && bound.role() == NodeRole.REPLICA) {
 			this.router.reportFailure(bound, ex);
+		}
+	}
+
+	/**
+	 * Record that the bound connection broke: for the work's trace (a retry may follow),
+	 * and in the binding's observation.
+	 */
+	private void connectionLost(SQLException ex) {
+		RoutingThreadState.current().connectionLost();
+		Binding current = this.binding;
+		if (current != null) {
+			current.observation().error(ex);
 		}
 	}
 
@@ -355,7 +367,7 @@ final class RoutingConnection extends BindingOnUseConnection {
 				|| !(ConnectionFailures.isNodeFailure(ex) || isClosed(this.target))) {
 			throw ex;
 		}
-		RoutingThreadState.current().connectionLost();
+		connectionLost(ex);
 		this.router.reportFailure(bound, ex);
 	}
 

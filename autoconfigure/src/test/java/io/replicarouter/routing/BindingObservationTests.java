@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -101,15 +102,7 @@ class BindingObservationTests {
 	@Test
 	void aPinnedReadSaysSo() throws SQLException {
 		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
-		PrimaryReads.run(() -> {
-			try (Connection connection = router.getConnection()) {
-				connection.setReadOnly(true);
-				connection.createStatement();
-			}
-			catch (SQLException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		PrimaryReads.run(() -> readOnce(router));
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues())
 				.contains(KeyValue.of("route", "primary"), KeyValue.of("reason", "primary_read")));
@@ -118,10 +111,7 @@ class BindingObservationTests {
 	@Test
 	void aReadWithNoReplicaLeftIsObservedAsTheFallbackOnThePrimary() throws SQLException {
 		ReplicaRoutingDataSource router = router(List.of(), Fallback.PRIMARY);
-		try (Connection connection = router.getConnection()) {
-			connection.setReadOnly(true);
-			connection.createStatement();
-		}
+		readOnce(router);
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues()).contains(
 					KeyValue.of("route", "primary"), KeyValue.of("node", "primary"),
@@ -142,14 +132,31 @@ class BindingObservationTests {
 	}
 
 	@Test
+	void aConnectionLostUnderTheBindingIsItsError() throws SQLException {
+		Connection lost = mock(Connection.class);
+		given(lost.getAutoCommit()).willReturn(true);
+		SQLException failure = new SQLException("An I/O error occurred while sending to the backend", "08006");
+		willThrow(failure).given(lost).rollback();
+		given(this.replicaPool.getConnection()).willReturn(lost);
+		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
+		try (Connection connection = router.getConnection()) {
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			connection.createStatement();
+			connection.rollback();
+		}
+		assertThat(this.handler.stopped).singleElement().satisfies((context) -> {
+			assertThat(context.getError()).isSameAs(failure);
+			assertThat(context.getLowCardinalityKeyValues()).contains(KeyValue.of("node", "replica-1"));
+		});
+	}
+
+	@Test
 	void theBindingIsAChildOfTheObservationCurrentWhenItIsMade() throws SQLException {
 		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
 		Observation request = Observation.start("http.server.requests", this.registry);
 		try (Observation.Scope scope = request.openScope()) {
-			try (Connection connection = router.getConnection()) {
-				connection.setReadOnly(true);
-				connection.createStatement();
-			}
+			readOnce(router);
 		}
 		request.stop();
 		RoutingObservationContext binding = (RoutingObservationContext) this.handler.stopped.stream()
@@ -162,15 +169,7 @@ class BindingObservationTests {
 	@Test
 	void groupsAreNamedWhereReplicasAreGrouped() throws SQLException {
 		ReplicaRoutingDataSource router = router(List.of(this.replica, this.reports), Fallback.PRIMARY);
-		ReplicaReads.inGroup("reports", () -> {
-			try (Connection connection = router.getConnection()) {
-				connection.setReadOnly(true);
-				connection.createStatement();
-			}
-			catch (SQLException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		ReplicaReads.inGroup("reports", () -> readOnce(router));
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues())
 				.contains(KeyValue.of("node", "reports-1"), KeyValue.of("group", "reports")));
@@ -180,9 +179,8 @@ class BindingObservationTests {
 	void aReadRunAgainAfterANodeFailedSaysItIsARetry() throws SQLException {
 		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
 		RoutingTrace trace = RoutingTrace.start(2);
-		try (Connection connection = router.getConnection()) {
-			connection.setReadOnly(true);
-			connection.createStatement();
+		try {
+			readOnce(router);
 		}
 		finally {
 			trace.end();
@@ -203,10 +201,7 @@ class BindingObservationTests {
 			}
 
 		});
-		try (Connection connection = router.getConnection()) {
-			connection.setReadOnly(true);
-			connection.createStatement();
-		}
+		readOnce(router);
 		assertThat(this.handler.stopped).singleElement()
 			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValues())
 				.contains(KeyValue.of("zone", "eu-1"), KeyValue.of("node", "replica-1")));
@@ -218,10 +213,7 @@ class BindingObservationTests {
 		this.registry.observationConfig()
 			.observationPredicate((name, context) -> !name.startsWith(DefaultRoutingObservationConvention.NAME));
 		ReplicaRoutingDataSource router = router(List.of(this.replica), Fallback.PRIMARY);
-		try (Connection connection = router.getConnection()) {
-			connection.setReadOnly(true);
-			connection.createStatement();
-		}
+		readOnce(router);
 		assertThat(this.handler.started).isEmpty();
 		assertThat(this.handler.stopped).isEmpty();
 	}
@@ -245,13 +237,23 @@ class BindingObservationTests {
 					Fallback.PRIMARY, NonTransactionalReads.PRIMARY, true, ConsistencyGuard.NONE);
 			router.setObservationRegistry(quiet);
 			router.setObservationConvention(counting);
-			try (Connection connection = router.getConnection()) {
-				connection.setReadOnly(true);
-				connection.createStatement();
-			}
+			readOnce(router);
 		}
 		assertThat(contexts).hasValue(0);
 		assertThat(this.handler.started).isEmpty();
+	}
+
+	/**
+	 * One read-only unit of work, in auto-commit mode.
+	 */
+	private static void readOnce(ReplicaRoutingDataSource router) {
+		try (Connection connection = router.getConnection()) {
+			connection.setReadOnly(true);
+			connection.createStatement();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private ReplicaRoutingDataSource router(List<DataSourceNode> eligible, Fallback fallback) {

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -16,10 +15,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The documented {@code deploy/compose/compose.yaml} (a primary and two streaming replicas
@@ -51,20 +48,8 @@ class DockerComposeReplicaIT {
 
 	@Test
 	void aReadOnlyTransactionRunsOnAReplicaAndAWriteOnThePrimary() {
-		TransactionTemplate readOnly = new TransactionTemplate(this.transactionManager);
-		readOnly.setReadOnly(true);
-		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(inRecovery(readOnly)).isTrue());
-		TransactionTemplate write = new TransactionTemplate(this.transactionManager);
-		assertThat(inRecovery(write)).isFalse();
-	}
-
-	/**
-	 * Whether the node that ran the transaction says it is a standby.
-	 */
-	private @Nullable Boolean inRecovery(TransactionTemplate transaction) {
-		return transaction.execute(
-				(status) -> this.jdbcTemplate.queryForObject("select pg_is_in_recovery()", Boolean.class));
+		Standbys.assertReadsOnAStandbyAndWritesOnThePrimary(this.transactionManager, this.jdbcTemplate,
+				Duration.ofSeconds(60));
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.time.Duration;
 import io.replicarouter.autoconfigure.ReplicaConnectionDetails;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -21,10 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A primary and a streaming replica of the official {@code postgres} image, both declared
@@ -92,20 +89,8 @@ class ServiceConnectionReplicaIT {
 
 	@Test
 	void aReadOnlyTransactionRunsOnTheReplicaAndAWriteOnThePrimary() {
-		TransactionTemplate readOnly = new TransactionTemplate(this.transactionManager);
-		readOnly.setReadOnly(true);
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(inRecovery(readOnly)).isTrue());
-		TransactionTemplate write = new TransactionTemplate(this.transactionManager);
-		assertThat(inRecovery(write)).isFalse();
-	}
-
-	/**
-	 * Whether the node that ran the transaction says it is a standby.
-	 */
-	private @Nullable Boolean inRecovery(TransactionTemplate transaction) {
-		return transaction.execute(
-				(status) -> this.jdbcTemplate.queryForObject("select pg_is_in_recovery()", Boolean.class));
+		Standbys.assertReadsOnAStandbyAndWritesOnThePrimary(this.transactionManager, this.jdbcTemplate,
+				Duration.ofSeconds(30));
 	}
 
 	@SpringBootConfiguration
