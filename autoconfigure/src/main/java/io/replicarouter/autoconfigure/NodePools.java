@@ -96,9 +96,9 @@ final class NodePools {
 	 * @return the unstarted, customized pool
 	 */
 	HikariDataSource serviceReplica(int index, ReplicaConnectionDetails details) {
-		ServiceReplica replica = new ServiceReplica("", index, details);
-		return replica(new ReplicaPool(replica.nodeName(), details.getJdbcUrl(), details.getUsername(),
-				details.getPassword(), Map.of(), "ReplicaConnectionDetails of " + replica.nodeName()),
+		String name = ServiceReplica.nodeName(details, index);
+		return replica(new ReplicaPool(name, details.getJdbcUrl(), details.getUsername(), details.getPassword(),
+				Map.of(), "ReplicaConnectionDetails of " + name),
 				this.settings.router().getTimeouts().getStatement());
 	}
 

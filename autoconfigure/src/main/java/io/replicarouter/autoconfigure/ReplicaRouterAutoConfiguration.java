@@ -191,16 +191,14 @@ public final class ReplicaRouterAutoConfiguration {
 	ReplicaRouterInitializer replicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary,
 			ObjectProvider<RoutingTopology> topology, ObjectProvider<DataSource> dataSources,
 			ReplicaRouterSettings settings) {
-		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources,
-				settings.router().getReplicas().size(), settings.services());
+		return new ReplicaRouterInitializer(nodes, primary, topology, dataSources, settings);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	StartupNodeCheck replicaRouterStartupNodeCheck(ReplicaHealthMonitor monitor, ReplicaRouterSettings settings) {
 		return new StartupNodeCheck(monitor, settings.router().isFailFast(), settings.primary().settings(),
-				ReplicaRouterProperties.PREFIX + ".replicas", settings.router().getReplicas().size(),
-				settings.services().stream().map(ServiceReplica::description).toList());
+				ReplicaRouterProperties.PREFIX + ".replicas", settings.replicaSettings());
 	}
 
 	@Bean

@@ -1,6 +1,5 @@
 package io.replicarouter.autoconfigure;
 
-import java.util.List;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -26,9 +25,7 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 
 	private final DatabaseNodes nodes;
 
-	private final int configuredReplicas;
-
-	private final List<ServiceReplica> serviceReplicas;
+	private final ReplicaRouterSettings settings;
 
 	private final PrimarySource primary;
 
@@ -37,9 +34,8 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	private final ObjectProvider<DataSource> dataSources;
 
 	ReplicaRouterInitializer(DatabaseNodes nodes, PrimarySource primary, ObjectProvider<RoutingTopology> topology,
-			ObjectProvider<DataSource> dataSources, int configuredReplicas, List<ServiceReplica> serviceReplicas) {
-		this.configuredReplicas = configuredReplicas;
-		this.serviceReplicas = serviceReplicas;
+			ObjectProvider<DataSource> dataSources, ReplicaRouterSettings settings) {
+		this.settings = settings;
 		this.nodes = nodes;
 		this.primary = primary;
 		this.topology = topology;
@@ -66,18 +62,13 @@ final class ReplicaRouterInitializer implements SmartInitializingSingleton {
 	}
 
 	/**
-	 * What sets the URL of a replica: the configured replicas come first, then those of
-	 * connection details; members of a topology source (Patroni) take
+	 * What sets the URL of a replica; members of a topology source (Patroni) take
 	 * spring.datasource.url with the member's host.
 	 */
 	private String property(int index) {
-		if (index < this.configuredReplicas) {
-			return ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url";
-		}
-		if (index < this.configuredReplicas + this.serviceReplicas.size()) {
-			return this.serviceReplicas.get(index - this.configuredReplicas).description();
-		}
-		return "spring.datasource.url (for member " + this.nodes.replicas().get(index).name() + ")";
+		String setting = this.settings.replicaUrlSetting(index);
+		return (setting != null) ? setting
+				: "spring.datasource.url (for member " + this.nodes.replicas().get(index).name() + ")";
 	}
 
 	private static void warnIfWeak(DataSourceNode node, String property) {

@@ -1,6 +1,9 @@
 package io.replicarouter.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
 
@@ -40,6 +43,37 @@ record ReplicaRouterSettings(ReplicaRouterProperties router, ReplicaHealthProper
 	 */
 	boolean pgBouncerAdmin() {
 		return StringUtils.hasText(this.pgBouncer.getAdmin().getUsername());
+	}
+
+	/**
+	 * Where each replica the settings know is set, for messages, in the order of the
+	 * routing DataSource's replicas: {@code replica-router.replicas[i]}, then each
+	 * {@link ReplicaConnectionDetails} bean. Members of a topology source come after them
+	 * and are not listed.
+	 * @return the descriptions
+	 */
+	List<String> replicaSettings() {
+		List<String> settings = new ArrayList<>();
+		for (int index = 0; index < this.router.getReplicas().size(); index++) {
+			settings.add(ReplicaRouterProperties.PREFIX + ".replicas[" + index + "]");
+		}
+		this.services.forEach((service) -> settings.add(service.description()));
+		return settings;
+	}
+
+	/**
+	 * Where the URL of a replica is set, for messages.
+	 * @param index the replica's position among the routing DataSource's replicas
+	 * @return {@code replica-router.replicas[i].url}, the {@link ReplicaConnectionDetails}
+	 * bean, or {@code null} for a member of a topology source
+	 */
+	@Nullable String replicaUrlSetting(int index) {
+		int configured = this.router.getReplicas().size();
+		if (index < configured) {
+			return ReplicaRouterProperties.PREFIX + ".replicas[" + index + "].url";
+		}
+		return (index < configured + this.services.size()) ? this.services.get(index - configured).description()
+				: null;
 	}
 
 }

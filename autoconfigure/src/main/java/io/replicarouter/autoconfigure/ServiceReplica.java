@@ -51,8 +51,7 @@ record ServiceReplica(String beanName, int index, ReplicaConnectionDetails detai
 	 * @return the name
 	 */
 	String name() {
-		String name = this.details.getName();
-		return StringUtils.hasText(name) ? name.trim() : String.valueOf(this.index + 1);
+		return name(this.details, this.index);
 	}
 
 	/**
@@ -60,7 +59,22 @@ record ServiceReplica(String beanName, int index, ReplicaConnectionDetails detai
 	 * @return {@code replica-<name>}
 	 */
 	String nodeName() {
-		return "replica-" + name();
+		return nodeName(this.details, this.index);
+	}
+
+	/**
+	 * The name of the node and pool of the replica of the given connection details.
+	 * @param details the connection details
+	 * @param index the replica's 0-based position among all replicas
+	 * @return {@code replica-<name>}
+	 */
+	static String nodeName(ReplicaConnectionDetails details, int index) {
+		return "replica-" + name(details, index);
+	}
+
+	private static String name(ReplicaConnectionDetails details, int index) {
+		String name = details.getName();
+		return StringUtils.hasText(name) ? name.trim() : String.valueOf(index + 1);
 	}
 
 	/**

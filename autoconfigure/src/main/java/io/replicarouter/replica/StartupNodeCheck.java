@@ -28,9 +28,7 @@ public class StartupNodeCheck implements SmartLifecycle {
 
 	private final String replicasPrefix;
 
-	private final int configuredReplicas;
-
-	private final List<String> declaredReplicas;
+	private final List<String> replicaSettings;
 
 	private volatile boolean running;
 
@@ -46,28 +44,28 @@ public class StartupNodeCheck implements SmartLifecycle {
 	 */
 	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast, String primarySettings,
 			String replicasPrefix) {
-		this(monitor, failFast, primarySettings, replicasPrefix, Integer.MAX_VALUE, List.of());
+		this(monitor, failFast, primarySettings, replicasPrefix, List.of());
 	}
 
 	/**
-	 * Create a check for configured replicas followed by replicas declared otherwise.
+	 * Create a check that names where each replica is set.
 	 * @param monitor the monitor whose first probes are checked
 	 * @param failFast whether a problem fails startup
 	 * @param primarySettings where the primary is configured, for messages
 	 * @param replicasPrefix the property that lists the configured replicas, such as
-	 * {@code replica-router.replicas}
-	 * @param configuredReplicas how many replicas that property lists, the first ones
-	 * @param declaredReplicas for messages, a description of each replica that follows
-	 * them, such as "ReplicaConnectionDetails bean 'x'"
+	 * {@code replica-router.replicas}: {@code <prefix>[i]} names a replica the list
+	 * below does not
+	 * @param replicaSettings for messages, where each replica is set, in the monitor's
+	 * order, such as {@code replica-router.replicas[0]} or "ReplicaConnectionDetails bean
+	 * 'x'"
 	 */
 	public StartupNodeCheck(ReplicaHealthMonitor monitor, boolean failFast, String primarySettings,
-			String replicasPrefix, int configuredReplicas, List<String> declaredReplicas) {
+			String replicasPrefix, List<String> replicaSettings) {
 		this.monitor = monitor;
 		this.failFast = failFast;
 		this.primarySettings = primarySettings;
 		this.replicasPrefix = replicasPrefix;
-		this.configuredReplicas = configuredReplicas;
-		this.declaredReplicas = List.copyOf(declaredReplicas);
+		this.replicaSettings = List.copyOf(replicaSettings);
 	}
 
 	@Override
@@ -103,15 +101,11 @@ public class StartupNodeCheck implements SmartLifecycle {
 	}
 
 	/**
-	 * Where a replica is configured: its property prefix, or the description of a replica
-	 * declared otherwise.
+	 * Where a replica is set, for messages.
 	 */
 	private String replicaSettings(int index) {
-		int declared = index - this.configuredReplicas;
-		if (declared >= 0 && declared < this.declaredReplicas.size()) {
-			return this.declaredReplicas.get(declared);
-		}
-		return this.replicasPrefix + "[" + index + "]";
+		return (index < this.replicaSettings.size()) ? this.replicaSettings.get(index)
+				: this.replicasPrefix + "[" + index + "]";
 	}
 
 	private static @Nullable String problem(NodeHealth health, String prefix) {
