@@ -45,8 +45,9 @@ public class ReplicaHealthProperties {
 	private int minInRotation = 1;
 
 	/**
-	 * Longest time between two probes of a node that is down; the time doubles from the
-	 * probe interval after each failed probe.
+	 * Longest time between two probes of a replica that is down; the time doubles from the
+	 * probe interval after each failed probe. A primary that is down is probed at the probe
+	 * interval, since writes wait for it.
 	 */
 	private Duration maxBackoff = Duration.ofSeconds(5);
 

@@ -23,6 +23,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.replicarouter.routing.ConnectionFailures;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.DatabaseNodes;
+import io.replicarouter.routing.NodeRole;
 import io.replicarouter.routing.PrimaryOutage;
 import io.replicarouter.routing.ReplicaCandidate;
 import io.replicarouter.routing.RoutingTopology;
@@ -39,8 +40,9 @@ import org.springframework.util.Assert;
  * Each node is probed every {@code probeInterval} over a dedicated connection (see
  * {@link NodeProbe}) for its role ({@code pg_is_in_recovery()}), its WAL positions and its
  * identity. Replica lag is computed from those positions: in bytes against the primary's
- * latest position, in time from {@link WalPositionHistory}. An unreachable node is probed
- * again with exponential backoff up to {@code maxBackoff}. The routing decision reads only
+ * latest position, in time from {@link WalPositionHistory}. An unreachable replica is probed
+ * again with exponential backoff up to {@code maxBackoff}; an unreachable primary at the
+ * usual interval, since writes wait for it. The routing decision reads only
  * the snapshot this monitor publishes after each probe: no query runs on the transaction
  * path.
  * <p>
@@ -433,7 +435,7 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 		return new Snapshot(primary, List.copyOf(replicas), List.copyOf(eligible), Map.copyOf(byName));
 	}
 
-	private long nextDelayMillis(DataSourceNode node) {
+	long nextDelayMillis(DataSourceNode node) {
 		NodeHealth current = this.snapshot.byName().get(node.name());
 		long interval = this.settings.probeInterval().toMillis();
 		int failures = (current != null) ? current.consecutiveFailures() : 0;
@@ -442,6 +444,11 @@ public class ReplicaHealthMonitor implements RoutingTopology, SmartLifecycle {
 			// is down (a probe that failed already took up to the probe timeout). One kept in
 			// rotation despite slow probes is probed at the usual pace.
 			return (failures > 0 && failures < this.settings.failureThreshold()) ? 0 : interval;
+		}
+		if (node.role() == NodeRole.PRIMARY) {
+			// Writes wait on the primary's state: a primary that is down is probed at the
+			// usual pace, so that writes work again one interval after it is back.
+			return interval;
 		}
 		long backoff = interval << Math.min(failures - 1, 20);
 		return Math.min(backoff, this.settings.maxBackoff().toMillis());

@@ -70,6 +70,26 @@ class ReplicaHealthMonitorTests {
 	}
 
 	@Test
+	void aPrimaryThatIsDownIsProbedAtTheIntervalWhileAReplicaBacksOff() throws SQLException {
+		DataSource primaryPool = mock(DataSource.class);
+		DataSource replicaPool = mock(DataSource.class);
+		given(primaryPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
+		given(replicaPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, primaryPool, "jdbc:postgresql://p/db",
+				1);
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, replicaPool,
+				"jdbc:postgresql://r/db", 1);
+		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
+				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5),
+						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		for (int i = 0; i < 5; i++) {
+			monitor.probeAll();
+		}
+		assertThat(monitor.nextDelayMillis(replica)).as("backed off after 5 failures").isEqualTo(1600);
+		assertThat(monitor.nextDelayMillis(primary)).as("writes wait for it: never backed off").isEqualTo(100);
+	}
+
+	@Test
 	void noReplicaIsEligibleBeforeItsFirstSuccessfulProbe() {
 		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, mock(DataSource.class),
 				"jdbc:postgresql://p/db", 1);
