@@ -31,7 +31,8 @@ public class PrimaryUnavailableException extends SQLTransientConnectionException
 
 	static PrimaryUnavailableException down(DataSourceNode primary, PrimaryOutage outage, Duration waited,
 			@Nullable Throwable cause) {
-		String after = waited.isZero() ? "failing fast"
+		String after = waited.isZero()
+				? "failing fast, as work waits for it at most replica-router.primary.unavailable-wait"
 				: "failing fast after waiting " + waited.toMillis() + " ms for it (replica-router.primary.unavailable-wait)";
 		return new PrimaryUnavailableException("The primary " + primary.name() + " (" + primary.maskedUrl()
 				+ ") has been unreachable since " + outage.since() + " (" + outage.detail() + "); " + after
@@ -40,7 +41,9 @@ public class PrimaryUnavailableException extends SQLTransientConnectionException
 
 	static PrimaryUnavailableException unreachable(DataSourceNode primary, Throwable cause) {
 		return new PrimaryUnavailableException("The primary " + primary.name() + " (" + primary.maskedUrl()
-				+ ") cannot be reached: " + JdbcUrls.mask(cause.getMessage()), "08001", cause);
+				+ ") cannot be reached: " + JdbcUrls.mask(cause.getMessage())
+				+ "; once the health monitor finds it down (replica-router.health.*), work that needs it fails fast"
+				+ " after replica-router.primary.unavailable-wait. Reads keep running on replicas.", "08001", cause);
 	}
 
 }
