@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.replicarouter.WalPosition;
@@ -50,8 +49,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
-	private static final int VALIDATION_TIMEOUT_SECONDS = 1;
-
 	private final DatabaseNodes nodes;
 
 	private final RoutingTopology topology;
@@ -76,9 +73,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final PrimaryAccess primaryAccess;
 
-	private volatile FallbackLimit fallbackLimit = FallbackLimit.NONE;
-
-	private volatile PrimaryReadShare primaryReadShare = PrimaryReadShare.NONE;
+	private final ReadsOnPrimary readsOnPrimary;
 
 	private volatile GroupFallbacks groupFallbacks = GroupFallbacks.NONE;
 
@@ -141,6 +136,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 			.anyMatch((replica) -> !DataSourceNode.DEFAULT_GROUP.equals(replica.group()));
 		this.replicas = new ReplicaSetDataSource(topology, selector, this.inUse, statistics, this.grouped);
 		this.primaryAccess = new PrimaryAccess(nodes.primary(), topology);
+		this.readsOnPrimary = new ReadsOnPrimary(nodes.primary(), this.primaryAccess, topology, statistics);
 		this.fallback = fallback;
 		this.nonTransactionalReads = nonTransactionalReads;
 		this.defaultAutoCommit = defaultAutoCommit;
@@ -209,7 +205,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @return the limit, 0 for none
 	 */
 	public int getFallbackMaxConcurrency() {
-		return this.fallbackLimit.maxConcurrency();
+		return this.readsOnPrimary.fallbackLimit().maxConcurrency();
 	}
 
 	/**
@@ -221,7 +217,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param maxConcurrency the limit, 0 or less for none
 	 */
 	public void setFallbackMaxConcurrency(int maxConcurrency) {
-		this.fallbackLimit = new FallbackLimit(maxConcurrency, this.fallbackLimit.waitTime());
+		FallbackLimit limit = this.readsOnPrimary.fallbackLimit();
+		this.readsOnPrimary.setFallbackLimit(new FallbackLimit(maxConcurrency, limit.waitTime()));
 	}
 
 	/**
@@ -231,7 +228,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param fallbackWait the longest wait, zero to fail at once
 	 */
 	public void setFallbackWait(Duration fallbackWait) {
-		this.fallbackLimit = new FallbackLimit(this.fallbackLimit.maxConcurrency(), fallbackWait);
+		FallbackLimit limit = this.readsOnPrimary.fallbackLimit();
+		this.readsOnPrimary.setFallbackLimit(new FallbackLimit(limit.maxConcurrency(), fallbackWait));
 	}
 
 	/**
@@ -279,7 +277,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * read-your-writes
 	 */
 	public int getPrimaryReadWeight() {
-		return this.primaryReadShare.weight();
+		return this.readsOnPrimary.share().weight();
 	}
 
 	/**
@@ -292,7 +290,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param weight the primary's weight, 0 or more
 	 */
 	public void setPrimaryReadWeight(int weight) {
-		this.primaryReadShare = (weight != 0) ? new PrimaryReadShare(weight) : PrimaryReadShare.NONE;
+		this.readsOnPrimary.setShare((weight != 0) ? new PrimaryReadShare(weight) : PrimaryReadShare.NONE);
 	}
 
 	/**
@@ -406,10 +404,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	void released(Binding binding) {
 		this.inUse.remove(binding.node(), binding.connection());
-		if ((binding.reason() == RoutingReason.FALLBACK || binding.reason() == RoutingReason.PRIMARY_SHARE)
-				&& binding.node().role() == NodeRole.PRIMARY) {
-			this.fallbackLimit.release();
-		}
+		this.readsOnPrimary.released(binding);
 		binding.observation().stop();
 	}
 
@@ -471,8 +466,8 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	private Binding read(RoutingReason reason, WalPosition required) throws SQLException {
-		if (this.primaryReadShare != PrimaryReadShare.NONE && reason == RoutingReason.READ_ONLY) {
-			Binding share = primaryShare();
+		if (reason == RoutingReason.READ_ONLY) {
+			Binding share = this.readsOnPrimary.shareOfReads();
 			if (share != null) {
 				return share;
 			}
@@ -496,7 +491,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		String group = ReplicaSetDataSource.currentGroup();
 		String fallback = this.groupFallbacks.of(group, this.fallback);
 		if (GroupFallbacks.PRIMARY.equals(fallback)) {
-			return fallbackOnPrimary();
+			return this.readsOnPrimary.fallback(this.replicas::describeUnavailable);
 		}
 		if (GroupFallbacks.FAIL.equals(fallback)) {
 			throw this.groupFallbacks.failure(group, this.replicas.describeUnavailable());
@@ -510,47 +505,6 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		}
 	}
 
-	private Binding fallbackOnPrimary() throws SQLException {
-		FallbackLimit limit = this.fallbackLimit;
-		try {
-			limit.acquire(this.replicas::describeUnavailable);
-		}
-		catch (FallbackLimitException ex) {
-			this.statistics.recordFallbackRefused();
-			throw ex;
-		}
-		try {
-			return readOnPrimary(RoutingReason.FALLBACK);
-		}
-		catch (SQLException | RuntimeException ex) {
-			limit.release();
-			throw ex;
-		}
-	}
-
-	/**
-	 * Bind a read-only transaction to the primary as its share of the reads, when the draw
-	 * says so and the primary can take it without waiting; {@code null} sends it to the
-	 * replicas. Never on a thread running a read again after the primary failed under it.
-	 */
-	private @Nullable Binding primaryShare() {
-		FallbackLimit limit = this.fallbackLimit;
-		if (!DataSourceNode.DEFAULT_GROUP.equals(ReplicaSetDataSource.currentGroup())
-				|| !this.primaryReadShare.draw(this.topology.eligibleReplicas()) || RoutingThreadState.current().verifyPrimary
-				|| this.topology.primaryUnavailableReason() != null
-				|| !PrimaryReadShare.hasIdleConnection(this.nodes.primary().dataSource()) || !limit.tryAcquire()) {
-			return null;
-		}
-		try {
-			return onPrimary(RoutingReason.PRIMARY_SHARE);
-		}
-		catch (SQLException | RuntimeException ex) {
-			limit.release();
-			this.logger.debug("The primary could not take its share of the reads; a replica serves this one", ex);
-			return null;
-		}
-	}
-
 	/**
 	 * Serve a read that no replica can serve yet from the primary; if the primary is
 	 * unavailable, wait for the most advanced replica to replay the scope's write instead
@@ -559,7 +513,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	private Binding readOnPrimaryOrAwaitReplica(RoutingReason reason, WalPosition required) throws SQLException {
 		Duration maxWait = this.consistency.maxWaitWithoutPrimary();
-		PrimaryAttempt primary = tryPrimaryForConsistency(
+		ReadsOnPrimary.Attempt primary = this.readsOnPrimary.forConsistency(
 				" and no replica has replayed this scope's last write within " + maxWait.toMillis() + " ms");
 		if (primary.binding() != null) {
 			return primary.binding();
@@ -583,7 +537,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * returns data older than the write.
 	 */
 	private Binding readOnPrimaryOrWaitForReplicas(RoutingReason reason) throws SQLException {
-		PrimaryAttempt primary = tryPrimaryForConsistency("");
+		ReadsOnPrimary.Attempt primary = this.readsOnPrimary.forConsistency("");
 		if (primary.binding() != null) {
 			return primary.binding();
 		}
@@ -608,92 +562,6 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 		// Every replica in rotation has the write now: route as a read without that requirement.
 		WalPosition required = this.consistency.requiredPosition();
 		return read(reason, required.equals(WalPosition.CURRENT) ? WalPosition.ZERO : required);
-	}
-
-	/**
-	 * Try the primary for a read that read-your-writes sends there.
-	 * @param detail appended to the message when the topology already knows the primary is
-	 * unavailable
-	 * @return the binding, or the failure when the primary is unavailable or failed as a
-	 * node
-	 * @throws SQLException if it failed otherwise
-	 */
-	private PrimaryAttempt tryPrimaryForConsistency(String detail) throws SQLException {
-		String unavailable = this.topology.primaryUnavailableReason();
-		if (unavailable != null) {
-			return new PrimaryAttempt(null,
-					new SQLException("The primary is unavailable (" + unavailable + ")" + detail, "08001"));
-		}
-		try {
-			return new PrimaryAttempt(readOnPrimary(RoutingReason.CONSISTENCY), null);
-		}
-		catch (PrimaryUnavailableException ex) {
-			return new PrimaryAttempt(null, ex);
-		}
-		catch (SQLException ex) {
-			if (!ConnectionFailures.isNodeFailure(ex)) {
-				throw ex;
-			}
-			return new PrimaryAttempt(null, ex);
-		}
-	}
-
-	/**
-	 * Take a connection of the primary for a read. On a thread that runs a read-only
-	 * transaction again because the primary failed under the last attempt
-	 * ({@link RoutingThreadState#verifyPrimary}), the connection is checked first: after a
-	 * crash every pooled connection is dead, and without the check each attempt would take
-	 * the next one and fail again instead of turning to a replica.
-	 */
-	private Binding readOnPrimary(RoutingReason reason) throws SQLException {
-		if (!RoutingThreadState.current().verifyPrimary) {
-			return onPrimary(reason);
-		}
-		DataSourceNode primary = this.nodes.primary();
-		Connection connection = connectForRead(reason);
-		SQLException failure = null;
-		try {
-			if (connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
-				return new Binding(connection, primary, reason, WalPosition.CURRENT, false);
-			}
-		}
-		catch (SQLException ex) {
-			failure = ex;
-		}
-		discard(primary, connection);
-		throw new SQLException("The primary did not answer a check after it failed under a read", "08006", failure);
-	}
-
-	/**
-	 * Bind a read to the primary that could have run on a replica: it fails at once while
-	 * the primary is known to be down.
-	 */
-	private Binding onPrimary(RoutingReason reason) throws SQLException {
-		return new Binding(connectForRead(reason), this.nodes.primary(), reason, WalPosition.CURRENT, false);
-	}
-
-	/**
-	 * A fallback read has nowhere else to go: like a write, it waits the unavailable wait
-	 * for a primary known to be down (a failover behind the same URL may bring one back
-	 * before the monitor's next probe). A read for read-your-writes does not: it turns to
-	 * the replicas at once.
-	 */
-	private Connection connectForRead(RoutingReason reason) throws SQLException {
-		return this.primaryAccess.connect(reason == RoutingReason.FALLBACK);
-	}
-
-	private void discard(DataSourceNode node, Connection connection) {
-		try {
-			if (node.dataSource() instanceof HikariDataSource hikari) {
-				hikari.evictConnection(connection);
-			}
-			else {
-				connection.close();
-			}
-		}
-		catch (SQLException | RuntimeException ex) {
-			this.logger.debug("Could not discard a broken connection of " + node.name(), ex);
-		}
 	}
 
 	/**
@@ -852,18 +720,6 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param holdability the result set holdability
 	 */
 	record ConnectionDefaults(int isolation, int holdability) {
-
-	}
-
-	/**
-	 * The outcome of trying the primary: a connection, or why it could not serve.
-	 */
-	private record PrimaryAttempt(@Nullable Binding binding, @Nullable SQLException failure) {
-
-		@Override
-		public SQLException failure() {
-			return Objects.requireNonNull(this.failure);
-		}
 
 	}
 
