@@ -1,6 +1,7 @@
 package io.replicarouter.consistency;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -128,8 +129,13 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		}
 		boolean wrote;
 		WalPosition position;
-		try (Statement statement = primary.createStatement()) {
-			statement.execute(COMMIT_WITH_POSITION);
+		// Prepared, so that the driver keeps the parsed statements per connection and, from
+		// its prepareThreshold on, has the server keep their plans: the two queries then cost
+		// the server a bind and an execute each, not a parse and plan. A URL that turns
+		// server-side statements off (prepareThreshold=0, as PgBouncer's transaction mode
+		// needs) is honoured, as for the application's own statements.
+		try (PreparedStatement statement = primary.prepareStatement(COMMIT_WITH_POSITION)) {
+			statement.execute();
 			wrote = firstRow(statement.getResultSet()).getBoolean(1);
 			statement.getMoreResults();
 			statement.getMoreResults();
