@@ -24,7 +24,9 @@ final class Notes {
 			- `lsn` mode commits a read-write transaction with SQL that carries two small queries in the same round trip \
 			(`select pg_current_xact_id_if_assigned() is not null; commit; select <WAL insert position>`, one Sync): \
 			whether the transaction wrote anything, and the position a later read of the scope must see. It is one \
-			statement more than the baseline's commit and no round trip more (the round-trip table). A transaction that \
+			statement more than the baseline's commit and no round trip more (the round-trip table). It is a prepared \
+			statement: from pgjdbc's prepareThreshold (5) on, the server keeps the two queries' plans and only binds and \
+			runs them. A transaction that \
 			wrote nothing (no transaction id) leaves its scope alone. The stub driver answers that a transaction id was \
 			assigned, so the stub rows always pay for recording a write; on the real database the benchmark's \
 			`SELECT 1` read-write transaction writes nothing, so its `writeThenRead` needs no replay check.
