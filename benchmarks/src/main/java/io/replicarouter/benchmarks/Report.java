@@ -210,13 +210,20 @@ final class Report {
 			for (CapacityRun.Result two : List.of(this.capacity.withThreeReadingServers(),
 					this.capacity.withTwoReplicas())) {
 				boolean primaryReads = two == this.capacity.withThreeReadingServers();
-				String setting = primaryReads ? "with the primary in the read rotation (primary.read-weight=1)"
-						: "with the defaults (reads off the primary; at most 2× plus the primary's spare, for reference)";
 				double ratio = two.readThroughput() / alone.readThroughput();
-				this.goals.add(new Goal("Capacity: with 2 replicas, " + setting + ", read throughput ≥ 2.5× the primary alone",
-						String.format(Locale.ROOT, "×%.2f (%.1f vs %.1f reads/s)", ratio, two.readThroughput(),
-								alone.readThroughput()),
-						ratio >= 2.5));
+				String measured = String.format(Locale.ROOT, "×%.2f (%.1f vs %.1f reads/s)", ratio,
+						two.readThroughput(), alone.readThroughput());
+				if (primaryReads) {
+					this.goals.add(new Goal("Capacity: with 2 replicas, with the primary in the read rotation "
+							+ "(primary.read-weight=1), read throughput ≥ 2.5× the primary alone", measured, ratio >= 2.5));
+				}
+				else {
+					// The defaults keep reads off the primary (the end-to-end goal): two servers
+					// read, so 2× plus what the primary has to spare is the most they can give.
+					this.goals.add(new Goal("Capacity: with 2 replicas and the defaults (reads kept off the primary, so at "
+							+ "most 2× plus the primary's spare), read throughput against the primary alone", measured,
+							Verdict.REFERENCE));
+				}
 				double primaryTwo = two.cpu().getOrDefault("primary", Double.NaN);
 				this.goals.add(new Goal("Capacity: the primary's CPU with 2 replicas, " + (primaryReads
 						? "primary in the read rotation," : "defaults,") + " no higher than alone",
@@ -267,10 +274,35 @@ final class Report {
 			double error = ratio * (relative(measured) + relative(base));
 			double bestRatio = measured.best() / base.best();
 			boolean noisy = error > limit - 1;
+			Verdict verdict = Verdict.of(ratio <= limit, noisy);
+			// The issue's own substitute where the machine's noise is wider than the margin:
+			// equal round trips per transaction, and the ratio with its error bar (which must
+			// still reach the limit).
+			if (verdict == Verdict.MISSED_INCONCLUSIVE && ratio - error <= limit && roundTripsEqual(operation)) {
+				verdict = Verdict.SUBSTITUTE;
+			}
 			this.goals.add(new Goal(name, String.format(Locale.ROOT, "×%.3f ± %.3f (%s vs %s µs), best iterations ×%.3f",
-					ratio, error, format(measured.score()), format(base.score()), bestRatio),
-					Verdict.of(ratio <= limit, noisy)));
+					ratio, error, format(measured.score()), format(base.score()), bestRatio), verdict));
 		}
+	}
+
+	private boolean roundTripsEqual(String operation) {
+		RoundTripCheck.Row baseline = null;
+		RoundTripCheck.Row router = null;
+		for (RoundTripCheck.Row row : this.roundTrips) {
+			if (row.layer() == Layer.BASELINE) {
+				baseline = row;
+			}
+			else if (row.layer() == Layer.ROUTER) {
+				router = row;
+			}
+		}
+		if (baseline == null || router == null) {
+			return false;
+		}
+		return operation.equals("readOnly")
+				? router.readOnly().roundTrips() == baseline.readOnly().roundTrips()
+				: router.readWrite().roundTrips() == baseline.readWrite().roundTrips();
 	}
 
 	private static double relative(Cell cell) {
@@ -347,7 +379,8 @@ final class Report {
 		}
 		out.append('\n');
 		out.append("JMH: mode average time, 1 thread, ").append(this.settings.forks())
-			.append(" fork (the stub run ").append(this.settings.quick() ? 1 : 3)
+			.append(" fork (the real database runs ").append(this.settings.postgresForks())
+			.append(", the stub run ").append(this.settings.quick() ? 1 : 3)
 			.append(" forks, whose allocation figures are averaged: one JVM's escape analysis moves them by 16 to 32 B), ")
 			.append(this.settings.warmupIterations()).append(" warm-up and ")
 			.append(this.settings.measurementIterations()).append(" measurement iterations of ")
@@ -613,7 +646,10 @@ final class Report {
 	enum Verdict {
 
 		MET("yes"), MISSED("**no**"), MET_INCONCLUSIVE("yes on the means; the error bar is wider than the margin"),
-		MISSED_INCONCLUSIVE("**no** on the means; the error bar is wider than the margin"), NOT_RUN("not run");
+		MISSED_INCONCLUSIVE("**no** on the means; the error bar is wider than the margin"),
+		SUBSTITUTE("by the issue's substitute: the error bar is wider than the margin and includes it, and the round "
+				+ "trips equal the baseline's (round-trip table); not on the means"),
+		REFERENCE("for reference, not a goal"), NOT_RUN("not run");
 
 		private final String text;
 
