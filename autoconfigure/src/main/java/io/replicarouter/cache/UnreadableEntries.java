@@ -10,9 +10,9 @@ import org.springframework.cache.Cache;
 
 /**
  * What to do about entries that cannot be read back, and values that would not be: count
- * them, log once per cache at WARN with the type and the fix, and evict the entry without
- * leaving an eviction marker (no write replaced it: the method's result may refill it at
- * once).
+ * them, log once per cache at WARN with the type and the fix (whichever of the two comes
+ * first: one message per cache, not one per path), and evict the entry without leaving an
+ * eviction marker (no write replaced it: the method's result may refill it at once).
  */
 final class UnreadableEntries {
 
@@ -20,11 +20,12 @@ final class UnreadableEntries {
 
 	private static final ThreadLocal<Boolean> EVICTING = new ThreadLocal<>();
 
+	private static final String ONCE = ". This is logged once per cache; replica.router.cache.unreadable and "
+			+ "replica.router.cache.unwritable count every entry and value.";
+
 	private final CacheCounters counters;
 
-	private final Set<String> warnedRead = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> warnedWrite = ConcurrentHashMap.newKeySet();
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
 	UnreadableEntries(CacheCounters counters) {
 		this.counters = counters;
@@ -34,11 +35,14 @@ final class UnreadableEntries {
 	 * An entry could not be read: evict it and count it; the caller treats it as a miss.
 	 */
 	void unreadable(Cache cache, Object key, RuntimeException ex) {
-		this.counters.of(cache.getName()).unreadable.increment();
-		if (this.warnedRead.add(cache.getName())) {
-			logger.warn("Cache '" + cache.getName() + "' holds an entry it cannot read (" + type(ex) + "): "
-					+ "it is evicted and the method runs against the database. Fix: " + fix(ex)
-					+ ". This is logged once per cache; replica.router.cache.unreadable counts them.");
+		CacheCounters.Counters counters = this.counters.of(cache.getName());
+		counters.unreadable.increment();
+		// The writer counted the bytes it returned as a hit; nothing was served from them.
+		counters.hits.decrement();
+		counters.misses.increment();
+		if (this.warned.add(cache.getName())) {
+			logger.warn("Cache '" + cache.getName() + "' holds an entry it cannot read back (" + type(ex) + "): "
+					+ "it is evicted and the method runs against the database. Fix: " + fix(ex) + ONCE);
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Evicting unreadable entry " + key + " of cache '" + cache.getName() + "'", ex);
@@ -60,10 +64,12 @@ final class UnreadableEntries {
 	 */
 	void unwritable(String cache, RuntimeException ex) {
 		this.counters.of(cache).unwritable.increment();
-		if (this.warnedWrite.add(cache)) {
+		if (this.warned.add(cache)) {
 			logger.warn("Cache '" + cache + "' was given a value it could not read back (" + type(ex)
-					+ "): it is not cached, the method's result is returned as is. Fix: " + fix(ex)
-					+ ". This is logged once per cache; replica.router.cache.unwritable counts them.");
+					+ "): it is not cached, the method's result is returned as is. Fix: " + fix(ex) + ONCE);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Not caching a value of cache '" + cache + "' it could not read back", ex);
 		}
 	}
 

@@ -18,7 +18,6 @@ import io.replicarouter.consistency.ScopedConsistencyGuard;
 import io.replicarouter.routing.ConsistencyGuard;
 import io.replicarouter.routing.DatabaseNodes;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -97,7 +96,7 @@ public final class ReplicaRouterCacheAutoConfiguration {
 			@Qualifier("replicaRouterCacheConnection") BoundedRedisConnection connection,
 			ObjectProvider<ConsistencyGuard> consistency,
 			BeanFactory beanFactory) {
-		CacheValueSerializer serializer = new CacheValueSerializer(jsonSerializer(properties, beanFactory));
+		CacheValueSerializer serializer = CacheValueSerializer.trusting(trustedPackages(properties, beanFactory));
 		Duration markerTtl = properties.isGuardRefills() ? markerTtl(consistency.getIfAvailable()) : null;
 		return (builder) -> {
 			RedisCacheConfiguration defaults = builder.cacheDefaults();
@@ -162,24 +161,14 @@ public final class ReplicaRouterCacheAutoConfiguration {
 		return new CachedInvocationAdvisor();
 	}
 
-	private static GenericJacksonJsonRedisSerializer jsonSerializer(ReplicaRouterCacheProperties properties,
-			BeanFactory beanFactory) {
-		// Type information is needed to read values back as their classes; only trusted
-		// packages may be named in it.
-		List<String> packages = new ArrayList<>(List.of("java.lang", "java.util", "java.time", "java.math"));
+	private static List<String> trustedPackages(ReplicaRouterCacheProperties properties, BeanFactory beanFactory) {
+		// The application's own packages: what it caches is mostly its own types.
+		List<String> packages = new ArrayList<>();
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			packages.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
 		packages.addAll(properties.getTrustedPackages());
-		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder();
-		for (String name : packages) {
-			validator.allowIfSubType(name + ".");
-		}
-		validator.allowIfSubTypeIsArray();
-		return GenericJacksonJsonRedisSerializer.builder()
-			.enableDefaultTyping(validator.build())
-			.enableSpringCacheNullValueSupport()
-			.build();
+		return packages;
 	}
 
 	private static Duration markerTtl(ConsistencyGuard consistency) {

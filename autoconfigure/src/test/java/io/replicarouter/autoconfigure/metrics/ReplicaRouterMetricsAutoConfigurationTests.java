@@ -1,5 +1,6 @@
 package io.replicarouter.autoconfigure.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.replicarouter.autoconfigure.ReplicaRouterAutoConfiguration;
+import io.replicarouter.cache.CacheCounters;
+import io.replicarouter.cache.CacheValueSerializer;
+import io.replicarouter.cache.CircuitBreaker;
+import io.replicarouter.cache.FailOpenRedisCacheWriter;
+import io.replicarouter.cache.InMemoryRedisCacheWriter;
+import io.replicarouter.cache.RoutingAwareCacheManagers;
 import io.replicarouter.routing.DataSourceNode;
 import io.replicarouter.routing.ReplicaRoutingDataSource;
 import org.junit.jupiter.api.Test;
@@ -22,6 +29,11 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.Cache;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.serializer.JdkSerializationRedisSerializer;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +95,48 @@ class ReplicaRouterMetricsAutoConfigurationTests {
 	void backsOffWithoutTheRouter() {
 		this.runner.withPropertyValues("replica-router.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ReplicaRouterMeterBinder.class));
+	}
+
+	@Test
+	void unreadableEntriesAndUnwritableValuesAreMeteredPerCache() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, ReplicaRouterMetricsAutoConfiguration.class))
+			.withBean(CacheCounters.class)
+			.withBean(CircuitBreaker.class, () -> new CircuitBreaker(3, Duration.ofSeconds(5)))
+			.run((context) -> {
+				CacheCounters counters = context.getBean(CacheCounters.class);
+				InMemoryRedisCacheWriter redis = new InMemoryRedisCacheWriter();
+				RedisCacheManager manager = RedisCacheManager
+					.builder(new FailOpenRedisCacheWriter(redis, context.getBean(CircuitBreaker.class), counters,
+							(name) -> null, null))
+					.cacheDefaults(RedisCacheConfiguration.defaultCacheConfig()
+						.serializeValuesWith(SerializationPair.fromSerializer(CacheValueSerializer.trusting(List.of()))))
+					.build();
+				Cache prices = RoutingAwareCacheManagers.decorate(manager, counters).getCache("prices");
+				redis.seed("prices::1", new JdkSerializationRedisSerializer().serialize(1L));
+				assertThat(prices.get(1)).as("an unreadable entry is a miss").isNull();
+				prices.put(1, new Untrusted(1));
+				prices.put(2, new Untrusted(2));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("replica.router.cache.unreadable").tag("cache", "prices").functionCounter().count())
+					.isEqualTo(1);
+				assertThat(registry.get("replica.router.cache.unwritable").tag("cache", "prices").functionCounter().count())
+					.isEqualTo(2);
+				assertThat(registry.get("replica.router.cache.gets").tags("cache", "prices", "result", "miss")
+					.functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("replica.router.cache.gets").tags("cache", "prices", "result", "hit")
+					.functionCounter()
+					.count()).isZero();
+			});
+	}
+
+	/**
+	 * A type outside the cache's allow-list.
+	 * @param id an id
+	 */
+	record Untrusted(long id) {
 	}
 
 	private static HikariPool startCopy(HikariDataSource pool) {

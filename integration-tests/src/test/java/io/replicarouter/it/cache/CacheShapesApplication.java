@@ -43,12 +43,24 @@ public class CacheShapesApplication {
 
 	static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, int redisPort,
 			String... properties) {
+		return start(cluster, redisPort, WebApplicationType.NONE, properties);
+	}
+
+	/**
+	 * Start the application, as a servlet web application (on a free port) when asked, so
+	 * that the consistency filter and its token store are configured too.
+	 */
+	static ConfigurableApplicationContext start(PostgresReplicationCluster cluster, int redisPort,
+			WebApplicationType type, String... properties) {
 		List<String> all = new ArrayList<>(RouterTestApplication.properties(cluster));
 		all.add("spring.cache.type=redis");
 		all.add("spring.data.redis.host=127.0.0.1");
 		all.add("spring.data.redis.port=" + redisPort);
+		if (type == WebApplicationType.SERVLET) {
+			all.add("server.port=0");
+		}
 		all.addAll(List.of(properties));
-		return new SpringApplicationBuilder(CacheShapesApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(CacheShapesApplication.class).web(type)
 			.properties(all.toArray(String[]::new))
 			.run();
 	}
