@@ -51,17 +51,11 @@ class ReplicaHealthMonitorTests {
 
 	@Test
 	void everyNodeWhoseProbeFailsIsHandedToTheStoppedAnsweringListeners() throws SQLException {
-		DataSource primaryPool = mock(DataSource.class);
-		DataSource replicaPool = mock(DataSource.class);
-		given(primaryPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
-		given(replicaPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
-		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, primaryPool, "jdbc:postgresql://p/db",
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, refusing(), "jdbc:postgresql://p/db",
 				1);
-		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, replicaPool,
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, refusing(),
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
 		List<DataSourceNode> stoppedAnswering = new CopyOnWriteArrayList<>();
 		monitor.onNodeStoppedAnswering(stoppedAnswering::add);
 		monitor.probeAll();
@@ -71,21 +65,15 @@ class ReplicaHealthMonitorTests {
 
 	@Test
 	void aPrimaryThatIsDownIsProbedAtTheIntervalWhileAReplicaBacksOff() throws SQLException {
-		DataSource primaryPool = mock(DataSource.class);
-		DataSource replicaPool = mock(DataSource.class);
-		given(primaryPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
-		given(replicaPool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
-		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, primaryPool, "jdbc:postgresql://p/db",
+		DataSourceNode primary = new DataSourceNode("primary", NodeRole.PRIMARY, refusing(), "jdbc:postgresql://p/db",
 				1);
-		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, replicaPool,
+		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, refusing(),
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
-		for (int i = 0; i < 5; i++) {
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
+		for (int i = 0; i < 3; i++) {
 			monitor.probeAll();
 		}
-		assertThat(monitor.nextDelayMillis(replica)).as("backed off after 5 failures").isEqualTo(1600);
+		assertThat(monitor.nextDelayMillis(replica)).as("backed off after 3 failures").isEqualTo(400);
 		assertThat(monitor.nextDelayMillis(primary)).as("writes wait for it: never backed off").isEqualTo(100);
 	}
 
@@ -95,9 +83,7 @@ class ReplicaHealthMonitorTests {
 				"jdbc:postgresql://p/db", 1);
 		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, mock(DataSource.class),
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
 		assertThat(monitor.replicaHealth().get(0).state()).isEqualTo(NodeState.UNKNOWN);
 		assertThat(monitor.eligibleReplicas()).as("reads take the fallback until the first probe").isEmpty();
 		assertThat(monitor.describeIneligibleReplicas()).contains("replica-1 unknown (not probed yet)");
@@ -111,9 +97,7 @@ class ReplicaHealthMonitorTests {
 				1);
 		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, replicaPool,
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
 		List<DataSourceNode> stoppedAnswering = new CopyOnWriteArrayList<>();
 		monitor.onNodeStoppedAnswering(stoppedAnswering::add);
 		monitor.probeAll();
@@ -139,9 +123,7 @@ class ReplicaHealthMonitorTests {
 				"jdbc:postgresql://p/db", 1);
 		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, answering(true),
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
 		List<DataSourceNode> stoppedAnswering = new CopyOnWriteArrayList<>();
 		monitor.onNodeStoppedAnswering(stoppedAnswering::add);
 		monitor.probeAll();
@@ -160,9 +142,7 @@ class ReplicaHealthMonitorTests {
 				"jdbc:postgresql://p/db", 1);
 		DataSourceNode replica = new DataSourceNode("replica-1", NodeRole.REPLICA, answering(true),
 				"jdbc:postgresql://r/db", 1);
-		ReplicaHealthMonitor monitor = new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
-				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
-						new HealthThresholds(Duration.ofSeconds(5), 0)));
+		ReplicaHealthMonitor monitor = monitor(primary, replica);
 		monitor.probeAll();
 		for (int i = 0; i < 5; i++) {
 			monitor.reportFailure(replica, new SQLException("This connection has been closed.", "08003"));
@@ -175,6 +155,18 @@ class ReplicaHealthMonitorTests {
 	 * A pool whose connections answer the probe: a primary, or a replica that replayed
 	 * everything, of cluster 42.
 	 */
+	private static ReplicaHealthMonitor monitor(DataSourceNode primary, DataSourceNode replica) {
+		return new ReplicaHealthMonitor(new DatabaseNodes(primary, List.of(replica)),
+				new MonitorSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1),
+						new HealthThresholds(Duration.ofSeconds(5), 0)));
+	}
+
+	private static DataSource refusing() throws SQLException {
+		DataSource pool = mock(DataSource.class);
+		given(pool.getConnection()).willThrow(new SQLException("Connection refused", "08001"));
+		return pool;
+	}
+
 	private static DataSource answering(boolean inRecovery) throws SQLException {
 		DataSource pool = mock(DataSource.class);
 		java.sql.Connection connection = mock(java.sql.Connection.class);
