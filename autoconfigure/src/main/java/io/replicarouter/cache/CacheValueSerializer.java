@@ -103,12 +103,9 @@ public class CacheValueSerializer implements RedisSerializer<Object> {
 	}
 
 	private static UnreadableCacheValueException unwritable(Object value, RuntimeException ex) {
-		InvalidTypeIdException typeId = find(ex, InvalidTypeIdException.class);
-		if (typeId != null && typeId.getTypeId() != null) {
-			// The type denied or unknown may be nested in the value (a page's content).
-			return new UnreadableCacheValueException(typeId.getTypeId(), reasonFor(typeId), ex);
-		}
-		return new UnreadableCacheValueException(value.getClass().getName(), Reason.NOT_READABLE, ex);
+		UnreadableCacheValueException typeProblem = typeProblem(ex);
+		return (typeProblem != null) ? typeProblem
+				: new UnreadableCacheValueException(value.getClass().getName(), Reason.NOT_READABLE, ex);
 	}
 
 	@Override
@@ -120,15 +117,27 @@ public class CacheValueSerializer implements RedisSerializer<Object> {
 			if (bytes != null && isJavaSerialization(bytes)) {
 				throw new UnreadableCacheValueException(javaSerializedType(bytes), Reason.JAVA_SERIALIZATION, ex);
 			}
-			InvalidTypeIdException typeId = find(ex, InvalidTypeIdException.class);
-			if (typeId != null && typeId.getTypeId() != null) {
-				throw new UnreadableCacheValueException(typeId.getTypeId(), reasonFor(typeId), ex);
+			UnreadableCacheValueException typeProblem = typeProblem(ex);
+			if (typeProblem != null) {
+				throw typeProblem;
 			}
 			// Not a type Jackson cannot create: every value written here was read back first.
 			String type = namedType(bytes);
 			throw new UnreadableCacheValueException((type != null) ? type : "a value that is not this cache's JSON",
 					Reason.OTHER_FORMAT, ex);
 		}
+	}
+
+	/**
+	 * The type Jackson denied or does not know, which may be nested in the value (a
+	 * page's content), or {@code null} when the failure names none.
+	 */
+	private static @Nullable UnreadableCacheValueException typeProblem(RuntimeException ex) {
+		InvalidTypeIdException typeId = find(ex, InvalidTypeIdException.class);
+		if (typeId == null || typeId.getTypeId() == null) {
+			return null;
+		}
+		return new UnreadableCacheValueException(typeId.getTypeId(), reasonFor(typeId), ex);
 	}
 
 	private static Reason reasonFor(InvalidTypeIdException ex) {

@@ -176,14 +176,8 @@ final class Report {
 			allocationGoal("readWrite", ALLOCATION_READ_WRITE);
 		}
 		if (!this.roundTrips.isEmpty()) {
-			RoundTripCheck.Row baseline = this.roundTrips.stream()
-				.filter((row) -> row.layer() == Layer.BASELINE)
-				.findFirst()
-				.orElse(null);
-			RoundTripCheck.Row router = this.roundTrips.stream()
-				.filter((row) -> row.layer() == Layer.ROUTER)
-				.findFirst()
-				.orElse(null);
+			RoundTripCheck.Row baseline = roundTrips(Layer.BASELINE);
+			RoundTripCheck.Row router = roundTrips(Layer.ROUTER);
 			if (baseline != null && router != null) {
 				this.goals.add(new Goal("Round trips: replica-router's read-write transaction makes exactly the baseline's",
 						router.readWrite().roundTrips() + " vs " + baseline.readWrite().roundTrips() + " (statements "
@@ -287,22 +281,18 @@ final class Report {
 	}
 
 	private boolean roundTripsEqual(String operation) {
-		RoundTripCheck.Row baseline = null;
-		RoundTripCheck.Row router = null;
-		for (RoundTripCheck.Row row : this.roundTrips) {
-			if (row.layer() == Layer.BASELINE) {
-				baseline = row;
-			}
-			else if (row.layer() == Layer.ROUTER) {
-				router = row;
-			}
-		}
+		RoundTripCheck.Row baseline = roundTrips(Layer.BASELINE);
+		RoundTripCheck.Row router = roundTrips(Layer.ROUTER);
 		if (baseline == null || router == null) {
 			return false;
 		}
 		return operation.equals("readOnly")
 				? router.readOnly().roundTrips() == baseline.readOnly().roundTrips()
 				: router.readWrite().roundTrips() == baseline.readWrite().roundTrips();
+	}
+
+	private RoundTripCheck.Row roundTrips(Layer layer) {
+		return this.roundTrips.stream().filter((row) -> row.layer() == layer).findFirst().orElse(null);
 	}
 
 	private static double relative(Cell cell) {
