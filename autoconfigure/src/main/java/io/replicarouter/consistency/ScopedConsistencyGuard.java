@@ -136,10 +136,14 @@ public final class ScopedConsistencyGuard implements ConsistencyGuard {
 		// needs) is honoured, as for the application's own statements.
 		try (PreparedStatement statement = primary.prepareStatement(COMMIT_WITH_POSITION)) {
 			statement.execute();
-			wrote = firstRow(statement.getResultSet()).getBoolean(1);
-			statement.getMoreResults();
-			statement.getMoreResults();
-			position = WalPosition.of(firstRow(statement.getResultSet()).getLong(1));
+			// The answers are in memory once execute returns: read them from the driver's own
+			// statement, not through the pool's wrapper, which would wrap each result set.
+			// Executing stays on the wrapper, so the pool sees the failures of the round trip.
+			PreparedStatement results = statement.unwrap(PreparedStatement.class);
+			wrote = firstRow(results.getResultSet()).getBoolean(1);
+			results.getMoreResults();
+			results.getMoreResults();
+			position = WalPosition.of(firstRow(results.getResultSet()).getLong(1));
 		}
 		catch (SQLException ex) {
 			String state = ex.getSQLState();
