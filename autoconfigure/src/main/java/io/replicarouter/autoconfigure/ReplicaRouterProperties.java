@@ -421,9 +421,11 @@ public class ReplicaRouterProperties {
 		/**
 		 * Weight of the primary in the read rotation, next to each replica's weight (1 by
 		 * default): the primary serves weight / (weight + the weights of the replicas in
-		 * rotation) of the read-only transactions, while its pool has an idle connection and
-		 * fewer reads than fallback-max-concurrency run there. 0 keeps reads off the
-		 * primary except as the fallback and for read-your-writes.
+		 * rotation) of the read-only transactions while the servers are equally busy; under
+		 * load a read goes where fewer transactions are in flight per unit of weight. Never
+		 * when its pool has no idle connection or fallback-max-concurrency reads already run
+		 * there. 0 keeps reads off the primary except as the fallback and for
+		 * read-your-writes.
 		 */
 		private int readWeight;
 

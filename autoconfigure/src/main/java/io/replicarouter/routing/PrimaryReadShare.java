@@ -10,16 +10,21 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 
 /**
  * The primary's share of the read-only transactions, when it takes part in the read
- * rotation ({@code replica-router.primary.read-weight}): a read goes to the primary with
- * the probability {@code weight / (weight + the weights of the replicas in rotation)}, so
- * that servers of equal size carry equal shares, and the primary's share grows as replicas
- * leave rotation. Immutable.
+ * rotation ({@code replica-router.primary.read-weight}). Immutable.
  * <p>
- * The share never comes at the writes' expense: a read drawn for the primary goes to the
- * replicas instead when the primary's pool has no idle connection (the read would wait
- * where writes wait), and its turn is one of the fallback's
- * ({@code fallback-max-concurrency}), so that reads never hold more of the primary's pool
- * than the fallback could.
+ * While the servers are equally busy (for example, none has a transaction in flight), a
+ * read goes to the primary with the probability
+ * {@code weight / (weight + the weights of the replicas in rotation)}, so that servers of
+ * equal size carry equal shares, and the primary's share grows as replicas leave rotation.
+ * Under load each read goes where fewer transactions are in flight for each unit of
+ * weight: to the primary when it has fewer than every replica in rotation, never when it
+ * has more than any of them. The primary carries every write as well, so under load it is
+ * often the busier server; a read that queued there would leave the replicas idle.
+ * <p>
+ * The share never comes at the writes' expense: a read goes to the replicas when the
+ * primary's pool has no idle connection (the read would wait where writes wait), and its
+ * turn is one of the fallback's ({@code fallback-max-concurrency}, checked by the caller),
+ * so that reads never hold more of the primary's pool than the fallback could.
  */
 final class PrimaryReadShare {
 
@@ -27,6 +32,10 @@ final class PrimaryReadShare {
 	 * The primary serves no share of the reads (the default).
 	 */
 	static final PrimaryReadShare NONE = new PrimaryReadShare(0);
+
+	private static final int UNKNOWN = -1;
+
+	private static final int NO_IDLE_CONNECTION = -2;
 
 	private final int weight;
 
@@ -46,34 +55,52 @@ final class PrimaryReadShare {
 	}
 
 	/**
-	 * Draw whether a read goes to the primary. With no replica in rotation it does not:
+	 * Decide whether a read goes to the primary. With no replica in rotation it does not:
 	 * the fallback decides for such reads.
+	 * @param primary the primary's pool
 	 * @param eligible the replicas in rotation
 	 * @return whether the primary takes this read
 	 */
-	boolean draw(List<ReplicaCandidate> eligible) {
+	boolean takes(DataSource primary, List<ReplicaCandidate> eligible) {
 		if (this.weight == 0 || eligible.isEmpty()) {
 			return false;
 		}
-		int replicas = 0;
-		for (ReplicaCandidate candidate : eligible) {
-			replicas += candidate.node().weight();
+		int inUse = inUse(primary);
+		if (inUse == NO_IDLE_CONNECTION) {
+			return false;
 		}
-		return ThreadLocalRandom.current().nextInt(this.weight + replicas) < this.weight;
+		boolean lessBusyThanEvery = inUse != UNKNOWN;
+		int replicaWeights = 0;
+		for (ReplicaCandidate candidate : eligible) {
+			int replicaWeight = candidate.node().weight();
+			replicaWeights += replicaWeight;
+			if (inUse != UNKNOWN) {
+				// in use per unit of weight, compared without dividing
+				long primaryLoad = (long) inUse * replicaWeight;
+				long replicaLoad = (long) candidate.activeConnections() * this.weight;
+				if (primaryLoad > replicaLoad) {
+					return false;
+				}
+				lessBusyThanEvery &= primaryLoad < replicaLoad;
+			}
+		}
+		return lessBusyThanEvery || ThreadLocalRandom.current().nextInt(this.weight + replicaWeights) < this.weight;
 	}
 
 	/**
-	 * Return whether a pool has a connection nobody uses now, as far as it tells. A Hikari
-	 * pool that has not started yet (it starts on its first borrow) counts as having one.
-	 * @param dataSource the primary's pool
-	 * @return whether a read would not wait for a connection there
+	 * Return the connections in use in the primary's pool, {@link #NO_IDLE_CONNECTION} when
+	 * none is idle, or {@link #UNKNOWN} when the pool does not tell (not Hikari, or a Hikari
+	 * pool that has not started yet: it starts on its first borrow).
 	 */
-	static boolean hasIdleConnection(DataSource dataSource) {
-		if (dataSource instanceof HikariDataSource hikari) {
-			HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-			return pool == null || pool.getIdleConnections() > 0;
+	private static int inUse(DataSource dataSource) {
+		if (!(dataSource instanceof HikariDataSource hikari)) {
+			return UNKNOWN;
 		}
-		return true;
+		HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+		if (pool == null) {
+			return UNKNOWN;
+		}
+		return (pool.getIdleConnections() > 0) ? pool.getActiveConnections() : NO_IDLE_CONNECTION;
 	}
 
 }

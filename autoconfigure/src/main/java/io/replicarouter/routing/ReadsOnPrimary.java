@@ -60,9 +60,9 @@ final class ReadsOnPrimary {
 	}
 
 	/**
-	 * Bind a read-only transaction to the primary as its share of the reads, when the draw
-	 * says so and the primary can take it without waiting; {@code null} sends it to the
-	 * replicas. Never on a thread running a read again after the primary failed under it.
+	 * Bind a read-only transaction to the primary as its share of the reads, when the share
+	 * gives it the read ({@link PrimaryReadShare#takes}) and the fallback's limit a turn;
+	 * {@code null} sends it to the replicas. Never on a thread running a read again after the primary failed under it.
 	 * @return the binding, or {@code null}
 	 */
 	@Nullable Binding shareOfReads() {
@@ -72,9 +72,9 @@ final class ReadsOnPrimary {
 		}
 		FallbackLimit limit = this.fallbackLimit;
 		if (!DataSourceNode.DEFAULT_GROUP.equals(ReplicaSetDataSource.currentGroup())
-				|| !share.draw(this.topology.eligibleReplicas()) || RoutingThreadState.current().verifyPrimary
-				|| this.topology.primaryUnavailableReason() != null
-				|| !PrimaryReadShare.hasIdleConnection(this.primary.dataSource()) || !limit.tryAcquire()) {
+				|| !share.takes(this.primary.dataSource(), this.topology.eligibleReplicas())
+				|| RoutingThreadState.current().verifyPrimary || this.topology.primaryUnavailableReason() != null
+				|| !limit.tryAcquire()) {
 			return null;
 		}
 		try {

@@ -283,9 +283,10 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	/**
 	 * Let the primary take part in the read rotation: it serves
 	 * {@code weight / (weight + the weights of the replicas in rotation)} of the read-only
-	 * transactions, as long as its pool has an idle connection and the fallback's limit
-	 * ({@link #setFallbackMaxConcurrency}) leaves it a turn; otherwise the replicas serve
-	 * them. Default 0: the primary serves reads only as the fallback and for
+	 * transactions while the servers are equally busy, and under load the reads for which it
+	 * has fewer transactions in flight per unit of weight than the replicas, as long as its
+	 * pool has an idle connection and the fallback's limit ({@link #setFallbackMaxConcurrency})
+	 * leaves it a turn; otherwise the replicas serve them. Default 0: the primary serves reads only as the fallback and for
 	 * read-your-writes.
 	 * @param weight the primary's weight, 0 or more
 	 */

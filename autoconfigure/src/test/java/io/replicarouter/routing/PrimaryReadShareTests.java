@@ -13,48 +13,83 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * The primary's share of reads: the draw, and when its pool can take a read.
+ * The primary's share of reads: the weighted draw while the servers are equally busy,
+ * where fewer transactions are in flight under load, and never at the writes' expense.
  */
 class PrimaryReadShareTests {
 
 	@Test
 	void withoutAWeightThePrimaryNeverTakesAShare() {
-		assertThat(PrimaryReadShare.NONE.draw(List.of(replica("a", 1)))).isFalse();
+		assertThat(PrimaryReadShare.NONE.takes(pool(0, 5), List.of(replica("a", 1, 3)))).isFalse();
 	}
 
 	@Test
-	void withoutReplicasInRotationTheDrawLeavesTheReadToTheFallback() {
-		assertThat(new PrimaryReadShare(5).draw(List.of())).isFalse();
+	void withoutReplicasInRotationTheReadIsLeftToTheFallback() {
+		assertThat(new PrimaryReadShare(5).takes(pool(0, 5), List.of())).isFalse();
 	}
 
 	@Test
-	void theShareFollowsTheWeightsOfTheReplicasInRotation() {
+	void whileTheServersAreEquallyBusyTheShareFollowsTheWeightsOfTheReplicasInRotation() {
 		PrimaryReadShare share = new PrimaryReadShare(1);
-		List<ReplicaCandidate> heavy = List.of(replica("a", 3));
+		assertThat(drawn(share, pool(0, 5), List.of(replica("a", 3, 0)))).as("all idle")
+			.isBetween(1000 - 165, 1000 + 165);
+		// in use per unit of weight: 2 / 1 on the primary, 6 / 3 on the replica
+		assertThat(drawn(share, pool(2, 5), List.of(replica("a", 3, 6)))).as("equally busy")
+			.isBetween(1000 - 165, 1000 + 165);
+		assertThat(drawn(share, mock(DataSource.class), List.of(replica("a", 3, 6)))).as("not a Hikari pool")
+			.isBetween(1000 - 165, 1000 + 165);
+		assertThat(drawn(share, mock(HikariDataSource.class), List.of(replica("a", 3, 6))))
+			.as("a Hikari pool not started yet")
+			.isBetween(1000 - 165, 1000 + 165);
+	}
+
+	@Test
+	void underLoadAReadGoesWhereFewerTransactionsAreInFlight() {
+		PrimaryReadShare share = new PrimaryReadShare(1);
+		assertThat(drawn(share, pool(1, 5), List.of(replica("a", 1, 2), replica("b", 1, 3))))
+			.as("primary less busy than every replica")
+			.isEqualTo(4000);
+		assertThat(drawn(share, pool(3, 5), List.of(replica("a", 1, 4), replica("b", 1, 2))))
+			.as("primary busier than replica b")
+			.isZero();
+		assertThat(drawn(share, pool(2, 5), List.of(replica("a", 1, 4), replica("b", 1, 2))))
+			.as("as busy as replica b, less than a: the draw decides")
+			.isBetween(1333 - 180, 1333 + 180);
+	}
+
+	@Test
+	void aPrimaryWithoutAnIdleConnectionTakesNoRead() {
+		PrimaryReadShare share = new PrimaryReadShare(1);
+		assertThat(drawn(share, pool(4, 0), List.of(replica("a", 1, 9)))).isZero();
+	}
+
+	/**
+	 * Return how many of 4000 reads the primary takes.
+	 */
+	private static int drawn(PrimaryReadShare share, DataSource primary, List<ReplicaCandidate> eligible) {
 		int drawn = 0;
 		for (int i = 0; i < 4000; i++) {
-			drawn += share.draw(heavy) ? 1 : 0;
+			drawn += share.takes(primary, eligible) ? 1 : 0;
 		}
-		// a quarter, give or take six standard deviations
-		assertThat(drawn).isBetween(1000 - 165, 1000 + 165);
+		return drawn;
 	}
 
-	@Test
-	void aPoolWithoutAnIdleConnectionCannotTakeAShareButOneNotStartedYetCan() {
+	private static HikariDataSource pool(int inUse, int idle) {
 		HikariDataSource pool = mock(HikariDataSource.class);
-		assertThat(PrimaryReadShare.hasIdleConnection(pool)).as("not started").isTrue();
 		HikariPoolMXBean bean = mock(HikariPoolMXBean.class);
 		given(pool.getHikariPoolMXBean()).willReturn(bean);
-		assertThat(PrimaryReadShare.hasIdleConnection(pool)).as("every connection in use").isFalse();
-		given(bean.getIdleConnections()).willReturn(2);
-		assertThat(PrimaryReadShare.hasIdleConnection(pool)).isTrue();
-		assertThat(PrimaryReadShare.hasIdleConnection(mock(DataSource.class))).as("not a Hikari pool").isTrue();
+		given(bean.getActiveConnections()).willReturn(inUse);
+		given(bean.getIdleConnections()).willReturn(idle);
+		return pool;
 	}
 
-	private static ReplicaCandidate replica(String name, int weight) {
+	private static ReplicaCandidate replica(String name, int weight, int inUse) {
 		DataSourceNode node = new DataSourceNode(name, NodeRole.REPLICA, mock(DataSource.class),
 				"jdbc:postgresql://" + name + "/db", weight);
-		return RoutingTopology.allEligible(List.of(node)).eligibleReplicas().get(0);
+		ReplicaCandidate candidate = mock(ReplicaCandidate.class);
+		given(candidate.node()).willReturn(node);
+		given(candidate.activeConnections()).willReturn(inUse);
+		return candidate;
 	}
 
 }
