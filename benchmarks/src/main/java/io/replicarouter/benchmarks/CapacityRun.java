@@ -37,7 +37,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * configurations in one run: the primary alone (replica-router off), primary + 1 replica,
  * primary + 2 replicas (replica-router with its defaults: reads stay off the primary), and
  * primary + 2 replicas with the primary in the read rotation
- * ({@code replica-router.primary.read-weight=1}: three servers of equal size serve reads).
+ * ({@code replica-router.primary.read-weight=1}: three servers of equal size serve reads);
+ * then the primary alone again. The host's speed drifts over minutes on a shared machine,
+ * so the baseline is the mean of the first and the last configuration: drift then moves
+ * the replicated configurations and their baseline alike.
  */
 final class CapacityRun {
 
@@ -59,7 +62,7 @@ final class CapacityRun {
 	}
 
 	/**
-	 * Start a cluster, give each server its quota and run the three configurations.
+	 * Start a cluster, give each server its quota and run the configurations.
 	 * @param quota the quotas
 	 * @param threads client threads, the same in every configuration
 	 * @param warmUp unmeasured time before each configuration
@@ -86,6 +89,9 @@ final class CapacityRun {
 			cluster.awaitReplication();
 			markAllVisible(cluster);
 			cluster.awaitReplication();
+			// Write out what loading dirtied now, not during the first configuration: the
+			// checkpointer runs in the primary's group and would take its quota.
+			checkpoint(cluster);
 			Map<String, CpuQuota.Group> groups = new LinkedHashMap<>();
 			List<PostgresNode> nodes = cluster.nodes();
 			for (int i = 0; i < nodes.size(); i++) {
@@ -103,6 +109,8 @@ final class CapacityRun {
 			results.add(runOnce("primary + 2 replicas, primary in the read rotation (replica-router, "
 					+ "primary.read-weight=1)", cluster, 2, groups, threads, warmUp, duration,
 					"--replica-router.primary.read-weight=1"));
+			results.add(runOnce("primary alone again (replica-router off)", cluster, 0, groups, threads, warmUp,
+					duration));
 			return new Outcome(quota.describe(), quota.cpus(), threads, duration, warmUp, results);
 		}
 		finally {
@@ -119,6 +127,14 @@ final class CapacityRun {
 			statement.execute("create index capacity_items_bucket_amount on capacity_items (bucket, amount)");
 			statement.execute("create table capacity_events (id bigserial primary key, item bigint not null, "
 					+ "amount int not null, at timestamptz not null default now())");
+		}
+	}
+
+	private static void checkpoint(PostgresReplicationCluster cluster) throws Exception {
+		for (PostgresNode node : cluster.nodes()) {
+			try (Connection connection = node.connect(); Statement statement = connection.createStatement()) {
+				statement.execute("checkpoint");
+			}
 		}
 	}
 
@@ -323,13 +339,35 @@ final class CapacityRun {
 	 * @param duration measured time per configuration
 	 * @param warmUp warm-up per configuration
 	 * @param results primary alone, + 1 replica, + 2 replicas, + 2 replicas with the primary
-	 * in the read rotation
+	 * in the read rotation, primary alone again
 	 */
 	record Outcome(String quota, double cpusPerServer, int threads, Duration duration, Duration warmUp,
 			List<Result> results) {
 
 		Result alone() {
 			return this.results.get(0);
+		}
+
+		Result aloneAgain() {
+			return this.results.get(4);
+		}
+
+		/**
+		 * Return the baseline: the mean read throughput of the primary alone, first and
+		 * last.
+		 * @return reads per second
+		 */
+		double aloneReads() {
+			return (alone().readThroughput() + aloneAgain().readThroughput()) / 2;
+		}
+
+		/**
+		 * Return the primary's mean CPU when alone, first and last.
+		 * @return CPUs
+		 */
+		double alonePrimaryCpu() {
+			return (alone().cpu().getOrDefault("primary", Double.NaN)
+					+ aloneAgain().cpu().getOrDefault("primary", Double.NaN)) / 2;
 		}
 
 		Result withTwoReplicas() {
