@@ -404,7 +404,7 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param binding the binding
 	 */
 	void released(Binding binding) {
-		this.inUse.remove(binding.node(), binding.connection());
+		this.inUse.remove(binding.node(), binding.reason(), binding.connection());
 		this.readsOnPrimary.released(binding);
 		binding.observation().stop();
 	}

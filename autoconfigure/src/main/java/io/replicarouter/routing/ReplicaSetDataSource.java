@@ -264,13 +264,15 @@ final class ReplicaSetDataSource extends AbstractDataSource {
 				return null;
 			}
 			this.checkedPositions.merge(node, new CheckedPosition(candidate, replayed), CheckedPosition::newer);
+			// The binding registers it again, for the read itself.
+			this.inUse.remove(node, RoutingReason.CONSISTENCY, connection);
 			return new ReplicaConnection(connection, node, replayed);
 		}
 		return null;
 	}
 
 	private void giveBack(DataSourceNode node, Connection connection) {
-		this.inUse.remove(node, connection);
+		this.inUse.remove(node, RoutingReason.CONSISTENCY, connection);
 		try {
 			connection.close();
 		}
