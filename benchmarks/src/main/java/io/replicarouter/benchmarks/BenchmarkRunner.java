@@ -184,9 +184,12 @@ public final class BenchmarkRunner {
 			// runs sat idle part of the time (0.22 to 0.27 of their 0.3 CPU) while the primary
 			// alone was saturated, which measured the client, not the servers' capacity.
 			int capacityThreads = 16;
-			// Three servers at 0.3 CPU leave the client a whole core of a 2-core machine; at 0.4
-			// the machine, not the servers, ran out first (replicas used 0.32 to 0.35 of 0.4).
-			double cpuQuota = 0.3;
+			// Three servers at 0.2 CPU leave the client and the kernel more than a core of a
+			// 2-core machine. At 0.4 the machine, not the servers, ran out first (replicas used
+			// 0.32 to 0.35 of 0.4); at 0.3 a server running beside the other two did a quarter
+			// less work per CPU second than the primary alone in one run of two on the same
+			// build (×2.21 and ×2.78), at 0.2 the three kept the primary alone's pace (×2.86).
+			double cpuQuota = 0.2;
 			String otherMaxWait = "0ms";
 			Path compareWith = null;
 			for (String arg : args) {
