@@ -38,10 +38,10 @@ final class ConnectionsInUse {
 	private final Map<DataSourceNode, InUse> connections = new ConcurrentHashMap<>();
 
 	/**
-	 * Register a connection if the work on it could run elsewhere, once: a connection
-	 * registered is forgotten ({@link #remove}) before it is registered again: any connection of a
+	 * Register a connection if the work on it could run elsewhere: any connection of a
 	 * replica, and one of the primary taken only because no replica could serve the read
-	 * then (read-your-writes, the fallback) or as its share of the reads.
+	 * then (read-your-writes, the fallback) or as its share of the reads. A connection is
+	 * registered once: {@link #remove} it before registering it again.
 	 * @param node the node the connection belongs to
 	 * @param reason why the connection went to that node
 	 * @param connection the physical connection

@@ -62,7 +62,8 @@ final class ReadsOnPrimary {
 	/**
 	 * Bind a read-only transaction to the primary as its share of the reads, when the share
 	 * gives it the read ({@link PrimaryReadShare#takes}) and the fallback's limit a turn;
-	 * {@code null} sends it to the replicas. Never on a thread running a read again after the primary failed under it.
+	 * {@code null} sends it to the replicas. Never on a thread running a read again after
+	 * the primary failed under it.
 	 * @return the binding, or {@code null}
 	 */
 	@Nullable Binding shareOfReads() {

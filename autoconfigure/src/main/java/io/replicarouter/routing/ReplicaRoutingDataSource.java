@@ -285,8 +285,9 @@ public class ReplicaRoutingDataSource extends AbstractRoutingDataSource {
 	 * {@code weight / (weight + the weights of the replicas in rotation)} of the read-only
 	 * transactions while the servers are equally busy, and under load the reads for which it
 	 * has fewer transactions in flight per unit of weight than the replicas, as long as its
-	 * pool has an idle connection and the fallback's limit ({@link #setFallbackMaxConcurrency})
-	 * leaves it a turn; otherwise the replicas serve them. Default 0: the primary serves reads only as the fallback and for
+	 * pool has an idle connection and the fallback's limit
+	 * ({@link #setFallbackMaxConcurrency}) leaves it a turn; otherwise the replicas serve
+	 * them. Default 0: the primary serves reads only as the fallback and for
 	 * read-your-writes.
 	 * @param weight the primary's weight, 0 or more
 	 */
