@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.apache.commons.logging.Log;
@@ -118,8 +117,7 @@ final class ConnectionsInUse {
 		private final Set<Connection> overflow = ConcurrentHashMap.newKeySet();
 
 		void add(Connection connection) {
-			// Start anywhere, so that concurrent callers rarely race for the same slot.
-			int start = ThreadLocalRandom.current().nextInt(SLOTS);
+			int start = home(connection);
 			for (int i = 0; i < SLOTS; i++) {
 				int slot = (start + i) & (SLOTS - 1);
 				if (this.slots.get(slot) == null && this.slots.compareAndSet(slot, null, connection)) {
@@ -130,12 +128,23 @@ final class ConnectionsInUse {
 		}
 
 		void remove(Connection connection) {
-			for (int slot = 0; slot < SLOTS; slot++) {
+			// The same walk as add's, so the slot is usually the first one looked at.
+			int start = home(connection);
+			for (int i = 0; i < SLOTS; i++) {
+				int slot = (start + i) & (SLOTS - 1);
 				if (this.slots.get(slot) == connection && this.slots.compareAndSet(slot, connection, null)) {
 					return;
 				}
 			}
 			this.overflow.remove(connection);
+		}
+
+		/**
+		 * Return where a connection's walk over the slots starts: different connections
+		 * start in different places, so that concurrent callers rarely race for a slot.
+		 */
+		private static int home(Connection connection) {
+			return System.identityHashCode(connection) & (SLOTS - 1);
 		}
 
 		/**
